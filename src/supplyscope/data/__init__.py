@@ -1,0 +1,1 @@
+"""Canonical tables, the DuckDB warehouse and the bundled data."""
