@@ -25,6 +25,7 @@ app = typer.Typer(
 AREAS = (
     "supplyscope.data.cli",
     "supplyscope.scoring.cli",
+    "supplyscope.indicators.cli",
     "supplyscope.inputoutput.cli",
     "supplyscope.screening.cli",
     "supplyscope.origin.cli",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from supplyscope.data import paths
 from supplyscope.data.schema import TABLES, table
-from supplyscope.data.validate import ROW_COLUMN, check
+from supplyscope.data.validate import check
 from supplyscope.errors import DataError
 
 
@@ -81,7 +81,8 @@ class Warehouse:
     ) -> dict[str, int]:
         """Replace the rows of ``source`` in each table by ``frames``, atomically.
 
-        Reloading the same source replaces its rows instead of duplicating them. Every frame is
+        Reloading the same source replaces its rows instead of duplicating them (tables without a
+        ``source`` column are reference tables and are replaced whole). Every frame is
         validated first; a problem raises :class:`DataError` and nothing is written.
         """
         for name, df in frames.items():
@@ -90,8 +91,11 @@ class Warehouse:
         with self.transaction() as con:
             for name, df in frames.items():
                 t = table(name)
-                frame = df[t.column_names] if ROW_COLUMN in df.columns else df
-                con.execute(f'DELETE FROM "{name}" WHERE source = ?', [source])
+                frame = df[t.column_names]
+                if "source" in t.column_names:
+                    con.execute(f'DELETE FROM "{name}" WHERE source = ?', [source])
+                else:  # reference tables with one origin are replaced whole
+                    con.execute(f'DELETE FROM "{name}"')
                 con.register("_incoming", frame)
                 try:
                     cols = ", ".join(f'"{c}"' for c in t.column_names)
@@ -124,7 +128,10 @@ class Warehouse:
             n = self.count(name)
             years = ""
             if "year" in t.column_names and n:
-                lo, hi = self.con.execute(f'SELECT min(year), max(year) FROM "{name}"').fetchone() or (None, None)
+                lo, hi = self.con.execute(f'SELECT min(year), max(year) FROM "{name}"').fetchone() or (
+                    None,
+                    None,
+                )
                 years = f"{lo}" if lo == hi else f"{lo}-{hi}"
             srcs = ""
             if "source" in t.column_names and n:

@@ -1,0 +1,1 @@
+"""Reference codes: HS products, countries and groups, HS-to-industry concordances."""

@@ -1,0 +1,1 @@
+"""One module per public source: read a raw file and return canonical-table frames."""

@@ -1,0 +1,124 @@
+"""What an assessment runs on: the importer, the year, which sources, and the base tables.
+
+The base tables are computed once per run by the SQL in :mod:`supplyscope.indicators.tables`
+and shared by every indicator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from supplyscope.data.warehouse import Warehouse
+from supplyscope.errors import NotFoundError
+from supplyscope.indicators import tables
+
+RunSQL = Callable[[str], pd.DataFrame]
+
+
+@dataclass
+class Context:
+    """An importer-year assessment over one warehouse (or another SQL engine on the same tables)."""
+
+    warehouse: Warehouse
+    importer: str = "USA"
+    year: int | None = None
+    run_sql: RunSQL | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        importers = self.sql("SELECT DISTINCT importer FROM trade_flows ORDER BY 1")["importer"].tolist()
+        if self.importer not in importers:
+            raise NotFoundError("importer", self.importer, importers)
+        years = self.years_available()
+        if self.year is None:
+            self.year = max(years)
+        elif self.year not in years:
+            raise NotFoundError(f"year for importer {self.importer}", self.year, years)
+
+    def sql(self, query: str) -> pd.DataFrame:
+        """Run a query on the configured engine (DuckDB by default)."""
+        if self.run_sql is not None:
+            return self.run_sql(query)
+        return self.warehouse.query(query)
+
+    def years_available(self) -> list[int]:
+        q = f"SELECT DISTINCT year FROM trade_flows WHERE importer = '{self.importer}' ORDER BY 1"
+        return [int(y) for y in self.warehouse.query(q)["year"]]
+
+    @property
+    def y(self) -> int:
+        assert self.year is not None
+        return self.year
+
+    def _sources(self, year: int) -> list[str]:
+        df = self.warehouse.query(
+            "SELECT reporter, source FROM trade_flows WHERE importer = ? AND year = ? GROUP BY 1, 2",
+            [self.importer, year],
+        )
+        own = [str(s) for s in df[df["reporter"] == "importer"]["source"]]
+        return own or [str(s) for s in df[df["reporter"] == "reconciled"]["source"]]
+
+    @cached_property
+    def importer_sources(self) -> list[str]:
+        """Sources of the importer's own imports: importer-reported first, else reconciled (BACI)."""
+        return self._sources(self.y)
+
+    @cached_property
+    def world_sources(self) -> list[str]:
+        """Reconciled exporter x importer sources (BACI) for the year, if loaded."""
+        df = self.warehouse.query(
+            "SELECT source, COUNT(DISTINCT importer) AS n FROM trade_flows "
+            "WHERE year = ? AND reporter = 'reconciled' GROUP BY source",
+            [self.y],
+        )
+        return [str(s) for s in df[df["n"] > 1]["source"]]
+
+    @property
+    def world_basis(self) -> str:
+        if self.world_sources:
+            return f"exporter x HS6 flows ({', '.join(self.world_sources)})"
+        return "OECD ICIO 2022 sector gross output by country (no BACI loaded)"
+
+    def has_rows(self, table: str, where: str = "TRUE") -> bool:
+        df = self.warehouse.query(f'SELECT COUNT(*) AS n FROM (SELECT 1 FROM "{table}" WHERE {where} LIMIT 1)')
+        return bool(df["n"].iloc[0])
+
+    @cached_property
+    def importer_stats(self) -> pd.DataFrame:
+        return self.sql(tables.importer_stats_sql(self.importer, self.y, self.importer_sources)).set_index("hs6")
+
+    @cached_property
+    def previous_importer_stats(self) -> pd.DataFrame | None:
+        prev = self.y - 1
+        if prev not in self.years_available():
+            return None
+        return self.sql(tables.importer_stats_sql(self.importer, prev, self._sources(prev))).set_index("hs6")
+
+    @cached_property
+    def world_stats(self) -> pd.DataFrame:
+        shares = (
+            tables.baci_world_shares_sql(self.y, self.world_sources)
+            if self.world_sources
+            else tables.icio_world_shares_sql()
+        )
+        return self.sql(tables.world_stats_sql(shares, self.importer, self.y, self.importer_sources)).set_index("hs6")
+
+    @cached_property
+    def tariff_line_stats(self) -> pd.DataFrame:
+        return self.sql(tables.tariff_line_stats_sql(self.importer, self.y)).set_index("hs6")
+
+    @cached_property
+    def undisclosed(self) -> pd.DataFrame:
+        return self.sql(tables.undisclosed_sql(self.importer, self.y, self.importer_sources)).set_index("hs2")
+
+    @cached_property
+    def industry_link(self) -> pd.DataFrame:
+        return self.sql(tables.industry_link_sql()).set_index("hs6")
+
+    @cached_property
+    def mirror(self) -> pd.DataFrame:
+        return self.sql(tables.mirror_sql(self.importer, self.y, self.importer_sources)).set_index("hs6")

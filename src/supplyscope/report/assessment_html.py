@@ -1,0 +1,101 @@
+"""The assessment report: one self-contained HTML file (plotly.js embedded once, no CDN)."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import plotly.io as pio
+
+from supplyscope.indicators.registry import REGISTRY
+from supplyscope.report import figures
+
+CSS = """
+body{font-family:system-ui,sans-serif;margin:2rem;max-width:1400px;color:#222}
+table{border-collapse:collapse;font-size:.85rem;margin:1rem 0}
+th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right}
+th{background:#f3f3f3} td.l,th.l{text-align:left}
+.na{color:#999}.note{color:#555;font-size:.85rem} section.entity{border-top:2px solid #ccc;margin-top:2rem}
+"""
+
+
+def _div(fig: Any, first: bool) -> str:
+    return str(pio.to_html(fig, full_html=False, include_plotlyjs=bool(first)))
+
+
+def _num(v: float | None, digits: int = 3) -> str:
+    return '<span class="na">n/a</span>' if v is None else f"{v:.{digits}g}"
+
+
+def _entity_section(rec: dict[str, Any], key: str) -> str:
+    code = html.escape(str(rec[key]))
+    rows = []
+    for name, item in rec["indicators"].items():
+        ind = REGISTRY[name]
+        reason = html.escape(item.get("reason", "")) if item["value"] is None else ""
+        rows.append(
+            f"<tr><td class=l title='{html.escape(ind.formula)}'>{name}</td><td class=l>{ind.dimension}</td>"
+            f"<td>{_num(item['value'])}</td><td>{item['thresholds'][0]:g} → {item['thresholds'][1]:g}</td>"
+            f"<td>{item['weight']:g}</td><td>{_num(item['risk'], 3)}</td><td>{_num(item['contribution'], 3)}</td>"
+            f"<td class=l>{reason or html.escape(item.get('basis', ''))}</td></tr>"
+        )
+    sup = "".join(
+        f"<tr><td class=l>{html.escape(s['country'])}</td><td>{s['value_usd'] / 1e6:,.1f}</td>"
+        f"<td>{(s['share'] or 0) * 100:.1f}%</td></tr>"
+        for s in rec.get("suppliers", [])[:10]
+    )
+    dims = ", ".join(f"{d} {_num(v, 3)}" for d, v in rec["dimensions"].items())
+    return (
+        f"<section class=entity id='e{code}'><h2>{code} — {html.escape(rec['description'])}</h2>"
+        f"<p>Overall score <b>{_num(rec['score'], 3)}</b>, rank {rec['rank']} "
+        f"(90% interval under weight perturbation: {rec['rank_interval'][0]}–{rec['rank_interval'][1]}); "
+        f"{dims}. Main driver: <b>{rec['main_driver']}</b>. Imports ${rec['import_value_usd'] / 1e6:,.1f} M.</p>"
+        "<table><tr><th class=l>indicator</th><th class=l>dimension</th><th>value</th><th>thresholds "
+        "(no risk → full)</th><th>weight</th><th>risk</th><th>contribution</th><th class=l>basis / reason</th></tr>"
+        + "".join(rows)
+        + "</table>"
+        + (
+            f"<h3>Top suppliers</h3><table><tr><th class=l>country</th><th>USD M</th><th>share</th></tr>{sup}</table>"
+            if sup
+            else ""
+        )
+        + _div(figures.contributions(rec), False)
+        + "<p><a href='#top'>back to the ranking</a></p></section>"
+    )
+
+
+def write_report(result: dict[str, Any], all_scores: list[float], path: Path, title: str) -> Path:
+    """Write the ranking, heat map, dimension charts and one drill-down section per listed entity."""
+    key = "hs6" if result.get("level", "product") == "product" else "industry"
+    records = result["products"]
+    ranking = "".join(
+        f"<tr><td>{r['rank']}</td><td class=l><a href='#e{html.escape(str(r[key]))}'>{html.escape(str(r[key]))}</a>"
+        f"</td><td class=l>{html.escape(r['description'][:80])}</td><td>{_num(r['score'], 3)}</td>"
+        f"<td>{r['rank_interval'][0]}–{r['rank_interval'][1]}</td>"
+        + "".join(f"<td>{_num(v, 3)}</td>" for v in r["dimensions"].values())
+        + f"<td class=l>{r['main_driver']}</td></tr>"
+        for r in records
+    )
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.get("notes", []))
+    body = (
+        f"<h1 id=top>{html.escape(title)}</h1><p class=note>Importer {result['importer']}, year {result['year']}, "
+        f"{result['count']:,} {key} entities scored; filters {html.escape(str(result['filters']))}.</p>"
+        f"<ul class=note>{notes}</ul>"
+        + _div(figures.score_histogram(all_scores), True)
+        + "<h2>Ranking</h2><table><tr><th>rank</th><th class=l>code</th><th class=l>description</th><th>score</th>"
+        "<th>rank interval</th><th>diversity</th><th>security</th><th>sustainability</th><th>transparency</th>"
+        "<th class=l>main driver</th></tr>"
+        + ranking
+        + "</table>"
+        + _div(figures.heatmap(records, key), False)
+        + _div(figures.dimension_bars(records[:30], key), False)
+        + "".join(_entity_section(r, key) for r in records)
+    )
+    page = (
+        f"<!doctype html><html><head><meta charset=utf-8><title>{html.escape(title)}</title>"
+        f"<style>{CSS}</style></head><body>{body}</body></html>"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path

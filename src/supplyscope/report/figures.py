@@ -1,0 +1,75 @@
+"""Plotly figures for the assessment: heat map, dimension bars, score distribution, contributions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from supplyscope.config import DIMENSIONS
+
+
+def heatmap(records: list[dict[str, Any]], key: str) -> go.Figure:
+    """Entities (rows, ranked) × indicators (columns), coloured by risk 0–100; grey where unavailable."""
+    names = list(records[0]["indicators"]) if records else []
+    z = [[r["indicators"][n]["risk"] for n in names] for r in records]
+    text = [[_fmt(r["indicators"][n]["value"]) for n in names] for r in records]
+    labels = [f"{r[key]} {r['description'][:40]}" for r in records]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=names,
+            y=labels,
+            text=text,
+            zmin=0,
+            zmax=100,
+            colorscale="YlOrRd",
+            hovertemplate="%{y}<br>%{x}: value %{text}, risk %{z:.0f}<extra></extra>",
+            colorbar={"title": "risk"},
+        )
+    )
+    fig.update_layout(
+        title="Risk by indicator (rows ranked by overall score; blank = unavailable)",
+        height=max(400, 22 * len(records) + 200),
+        yaxis={"autorange": "reversed"},
+        xaxis={"tickangle": -45},
+        margin={"l": 320},
+    )
+    return fig
+
+
+def dimension_bars(records: list[dict[str, Any]], key: str) -> go.Figure:
+    """Grouped bars of the four dimension scores for the listed entities."""
+    fig = go.Figure()
+    labels = [r[key] for r in records]
+    for d in DIMENSIONS:
+        fig.add_bar(name=d, x=labels, y=[r["dimensions"][d] for r in records])
+    fig.update_layout(barmode="group", title="Dimension scores", yaxis={"range": [0, 100], "title": "score"})
+    return fig
+
+
+def score_histogram(scores: list[float]) -> go.Figure:
+    fig = go.Figure(go.Histogram(x=scores, nbinsx=50))
+    fig.update_layout(
+        title="Distribution of overall scores",
+        xaxis={"title": "overall score", "range": [0, 100]},
+        yaxis={"title": "count"},
+    )
+    return fig
+
+
+def contributions(record: dict[str, Any]) -> go.Figure:
+    """Horizontal bars: each indicator's contribution (points of the overall score)."""
+    items = [(n, v["contribution"]) for n, v in record["indicators"].items() if v["contribution"] is not None]
+    items.sort(key=lambda t: t[1])
+    fig = go.Figure(go.Bar(x=[v for _, v in items], y=[n for n, _ in items], orientation="h"))
+    fig.update_layout(
+        title="Contribution to the overall score (points)",
+        height=max(300, 22 * len(items) + 120),
+        margin={"l": 260},
+    )
+    return fig
+
+
+def _fmt(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3g}"

@@ -1,0 +1,1 @@
+"""Thresholds and weights → risks, dimension scores, overall score, ranking and sensitivity."""
