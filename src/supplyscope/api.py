@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from supplyscope.config import Settings, load_settings
 from supplyscope.data.build import ensure_built
 from supplyscope.indicators.context import Context
@@ -12,7 +14,7 @@ from supplyscope.indicators.registry import REGISTRY
 from supplyscope.scoring.assessment import Assessment, Progress, suppliers
 from supplyscope.scoring.assessment import assess as run_assessment
 
-__all__ = ["assess", "explain", "run", "settings"]
+__all__ = ["assess", "explain", "look_through", "mineral_flags", "run", "settings"]
 
 
 def settings(config: Path | str | None = None) -> Settings:
@@ -37,7 +39,54 @@ def run(
     wh = ensure_built(db)
     ctx = Context(wh, importer=importer.upper(), year=year)
     result = run_assessment(ctx, cfg, level=level, min_import=min_import, draws=draws, seed=seed, progress=progress)
+    if level == "product":
+        result.flags = mineral_flags()
     return result, ctx
+
+
+def look_through(hs6s: list[str], importer: str = "USA", source: str = "CHN") -> dict[str, dict[str, Any]]:
+    """Look-through versus face-value exposure to ``source`` of the importer's industries making each HS6.
+
+    From the bundled OECD ICIO 2022 table via ``supplyscope.inputoutput`` (Baldwin, Freeman and
+    Theodorakopoulos 2023); products outside the HS→ICIO concordance get a reason instead.
+    """
+    from supplyscope.codes.concordance import hs6_to_icio
+    from supplyscope.inputoutput import product_exposure
+
+    mapped = set(hs6_to_icio()["hs6"])
+    known = [c for c in hs6s if c in mapped]
+    out: dict[str, dict[str, Any]] = {
+        c: {"source": source, "reason": "HS6 code has no OECD ICIO sector in the HS→ISIC concordance"}
+        for c in hs6s
+        if c not in mapped
+    }
+    if known:
+        frame = product_exposure(known, country=importer, source=source)
+        for rec in frame.to_dict(orient="records"):
+            out[str(rec["hs6"])] = {
+                "source": source,
+                "sector": rec["sector"],
+                "sector_weights": rec["sector_weights"],
+                "face_value": float(rec["face_value"]),
+                "look_through": float(rec["look_through"]),
+                "ratio": None if pd.isna(rec["ratio"]) else float(rec["ratio"]),
+                "basis": "OECD ICIO 2025 release, 2022: direct vs total (Leontief) foreign content",
+            }
+    return out
+
+
+def mineral_flags() -> dict[str, list[dict[str, Any]]]:
+    """Mineral-stage chokepoint flags per HS6 (from ``supplyscope.minerals``), only those raised."""
+    from supplyscope.minerals import chokepoint_flags
+
+    flags = chokepoint_flags()
+    flags = flags[flags["flag"]]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for rec in flags.to_dict(orient="records"):
+        hs6 = str(rec.pop("hs6"))
+        rec.pop("flag")
+        out.setdefault(hs6, []).append({"kind": "mineral_chokepoint", **rec})
+    return out
 
 
 def assess(
@@ -77,14 +126,22 @@ def explain(
     year: int | None = None,
     db: Path | str | None = None,
     config: Path | str | None = None,
+    with_look_through: bool = False,
 ) -> dict[str, Any]:
-    """The drill-down of one product (HS6) or industry, with its suppliers and their shares."""
+    """The drill-down of one product (HS6) or industry, with its suppliers and their shares.
+
+    ``with_look_through`` adds the product's look-through exposure to China from the ICIO table
+    (factorising the 4,000-sector system takes several seconds).
+    """
     if level == "product":
         from supplyscope.codes.hs import normalise_hs6
 
         code = normalise_hs6(code)
     result, ctx = run(importer, year, level, db=db, config=config, min_import=0.0)
     try:
-        return explain_record(result, ctx, code)
+        record = explain_record(result, ctx, code)
     finally:
         ctx.warehouse.close()
+    if with_look_through and level == "product":
+        record["look_through"] = look_through([code], importer=result.importer)[code]
+    return record

@@ -70,30 +70,66 @@ def build() -> Warehouse:
         }
     )
     partner = pd.DataFrame(
-        {"year": 2024, "importer": "USA", "exporter": ["CAN", "OTH"], "hs2": "00", "value_usd": [200.0, 50.0],
-         "duty_usd": 0.0, "source": SRC}
+        {
+            "year": 2024,
+            "importer": "USA",
+            "exporter": ["CAN", "OTH"],
+            "hs2": "00",
+            "value_usd": [200.0, 50.0],
+            "duty_usd": 0.0,
+            "source": SRC,
+        }
     )
     measures = pd.DataFrame(
-        {"measure": "section301:List 3", "hts": ["00000100"], "valid_from": [pd.Timestamp("2018-09-24").date()],
-         "kind": "301", "rate": 0.25, "list": "List 3", "exclusions": None, "source": SRC}
+        {
+            "measure": "section301:List 3",
+            "hts": ["00000100"],
+            "valid_from": [pd.Timestamp("2018-09-24").date()],
+            "kind": "301",
+            "rate": 0.25,
+            "list": "List 3",
+            "exclusions": None,
+            "source": SRC,
+        }
     )
     world = pd.DataFrame(
-        {"year": 2022, "country": ["CHN", "CAN", "VNM", "DEU", "DEU"], "sector": ["X01"] * 4 + ["X02"],
-         "output_usd": [50.0, 30.0, 10.0, 10.0, 100.0], "source": SRC}
+        {
+            "year": 2022,
+            "country": ["CHN", "CAN", "VNM", "DEU", "DEU"],
+            "sector": ["X01"] * 4 + ["X02"],
+            "output_usd": [50.0, 30.0, 10.0, 10.0, 100.0],
+            "source": SRC,
+        }
     )
     links = pd.DataFrame(
-        {"hs6": ["000001", "000002", "000002", "000001", "000002"],
-         "classification": ["ICIO2025", "ICIO2025", "ICIO2025", "BEA2012", "BEA2012"],
-         "industry": ["X01", "X01", "X02", "IND1", "IND1"], "weight": [1.0, 0.5, 0.5, 1.0, 1.0], "source": SRC}
+        {
+            "hs6": ["000001", "000002", "000002", "000001", "000002"],
+            "classification": ["ICIO2025", "ICIO2025", "ICIO2025", "BEA2012", "BEA2012"],
+            "industry": ["X01", "X01", "X02", "IND1", "IND1"],
+            "weight": [1.0, 0.5, 0.5, 1.0, 1.0],
+            "source": SRC,
+        }
     )
     industries = pd.DataFrame(
-        {"classification": "BEA2012", "industry": ["IND1"], "name": ["Synthetic industry"], "upstreamness": [2.0],
-         "import_penetration": [0.4]}
+        {
+            "classification": "BEA2012",
+            "industry": ["IND1"],
+            "name": ["Synthetic industry"],
+            "upstreamness": [2.0],
+            "import_penetration": [0.4],
+        }
     )
     wh.load({"products": products, "countries": countries, "industries": industries}, source=SRC, checksum="-")
     wh.load(
-        {"country_groups": groups, "trade_flows": flows, "tariff_line_flows": lines, "partner_totals": partner,
-         "trade_measures": measures, "world_supply": world, "product_industry": links},
+        {
+            "country_groups": groups,
+            "trade_flows": flows,
+            "tariff_line_flows": lines,
+            "partner_totals": partner,
+            "trade_measures": measures,
+            "world_supply": world,
+            "product_industry": links,
+        },
         source=SRC,
         checksum="-",
     )

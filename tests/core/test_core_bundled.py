@@ -69,8 +69,9 @@ def test_lithium_ion_batteries_china_share(real) -> None:  # type: ignore[no-unt
     vals = real[0]
     sh = _independent_shares()
     chn = sh[(sh["hs6"] == "850760") & (sh["p"] == "CHN")]["s"].iloc[0]
-    assert vals.loc["850760", "concern_share"] == pytest.approx(chn + sh[(sh["hs6"] == "850760") & (sh["p"] == "HKG")][
-        "s"].sum(), rel=1e-9)
+    assert vals.loc["850760", "concern_share"] == pytest.approx(
+        chn + sh[(sh["hs6"] == "850760") & (sh["p"] == "HKG")]["s"].sum(), rel=1e-9
+    )
     assert 0.6 < chn < 0.8  # China supplied about 70% of US lithium-ion battery imports in 2024
 
 
@@ -78,14 +79,18 @@ def test_section301_share_matches_independent_join(real) -> None:  # type: ignor
     vals = real[0]
     imp = bundled("trade/us_imports_hs10_by_partner_2024.parquet")
     lists = bundled("tariffs/section301_china_lists_1_to_4.parquet")
-    df = duckdb.sql(f"""
+    df = (
+        duckdb.sql(f"""
       WITH l AS (SELECT DISTINCT hts8 FROM '{lists}' WHERE list <> 'List 4B' AND is_chapter98_99_header = 'False')
       SELECT hs6, SUM(CASE WHEN partner_iso3 = 'CHN' AND l.hts8 IS NOT NULL THEN imports_for_consumption_usd ELSE 0
              END) AS on_list,
              SUM(imports_for_consumption_usd) - SUM(CASE WHEN partner_iso3 = 'SVK' THEN imports_for_consumption_usd
              ELSE 0 END) AS total
       FROM '{imp}' t LEFT JOIN l ON substr(t.hts10, 1, 8) = l.hts8 GROUP BY hs6 HAVING total > 0
-    """).df().set_index("hs6")
+    """)
+        .df()
+        .set_index("hs6")
+    )
     share = df["on_list"] / df["total"]
     common = vals.index.intersection(share.index)
     np.testing.assert_allclose(vals.loc[common, "section301_share"], share[common], rtol=1e-6, atol=1e-9)
@@ -108,8 +113,16 @@ def test_world_export_hhi_matches_numpy_on_icio(real) -> None:  # type: ignore[n
 
 def test_shares_and_bases_are_reported(real) -> None:  # type: ignore[no-untyped-def]
     vals, reasons, bases, _ = real
-    for col in ("top_supplier_share", "top3_share", "concern_share", "non_fta_share", "world_concern_share",
-                "section301_share", "nes_basket_share", "undisclosed_partner_share"):
+    for col in (
+        "top_supplier_share",
+        "top3_share",
+        "concern_share",
+        "non_fta_share",
+        "world_concern_share",
+        "section301_share",
+        "nes_basket_share",
+        "undisclosed_partner_share",
+    ):
         s = vals[col].dropna()
         assert ((s >= -1e-12) & (s <= 1 + 1e-12)).all(), col
     assert "ICIO" in bases["world_export_hhi"]

@@ -14,8 +14,14 @@ import pytest
 
 def run(*args: str, db: Path, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SUPPLYSCOPE_HOME": str(cwd / "home"), "COLUMNS": "160"}
-    proc = subprocess.run([sys.executable, "-m", "supplyscope.cli", *args, "--db", str(db)], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "supplyscope.cli", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
     if ok:
         assert proc.returncode == 0, proc.stderr
     return proc
@@ -24,8 +30,19 @@ def run(*args: str, db: Path, cwd: Path, ok: bool = True) -> subprocess.Complete
 @pytest.fixture(scope="module")
 def assess_json(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     cwd = tmp_path_factory.mktemp("cli")
-    proc = run("assess", "--importer", "USA", "--top", "20", "--format", "json", "--out", str(cwd / "out"),
-               db=bundled_db, cwd=cwd)
+    proc = run(
+        "assess",
+        "--importer",
+        "USA",
+        "--top",
+        "20",
+        "--format",
+        "json",
+        "--out",
+        str(cwd / "out"),
+        db=bundled_db,
+        cwd=cwd,
+    )
     doc: dict[str, Any] = json.loads(proc.stdout)
     doc["_out"] = str(cwd / "out")
     return doc
@@ -70,8 +87,9 @@ def test_assess_writes_ranking_and_report(assess_json: dict[str, Any]) -> None:
 
 
 def test_explain_json_has_suppliers(bundled_db: Path, tmp_path: Path) -> None:
-    doc = json.loads(run("explain", "850760", "--importer", "USA", "--format", "json", db=bundled_db,
-                         cwd=tmp_path).stdout)
+    doc = json.loads(
+        run("explain", "850760", "--importer", "USA", "--format", "json", db=bundled_db, cwd=tmp_path).stdout
+    )
     assert doc["hs6"] == "850760" and "indicators" in doc
     sup = doc["suppliers"]
     assert sup[0]["country"] == "CHN"
@@ -80,8 +98,21 @@ def test_explain_json_has_suppliers(bundled_db: Path, tmp_path: Path) -> None:
 
 
 def test_industry_level_keyed_by_industry(bundled_db: Path, tmp_path: Path) -> None:
-    doc = json.loads(run("assess", "--level", "industry", "--top", "5", "--format", "json", "--out",
-                         str(tmp_path / "o"), db=bundled_db, cwd=tmp_path).stdout)
+    doc = json.loads(
+        run(
+            "assess",
+            "--level",
+            "industry",
+            "--top",
+            "5",
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path / "o"),
+            db=bundled_db,
+            cwd=tmp_path,
+        ).stdout
+    )
     assert len(doc["products"]) == 5
     assert all("industry" in p and "hs6" not in p for p in doc["products"])
     assert doc["count"] > 200  # goods-producing BEA detail industries with imports above the threshold

@@ -53,8 +53,11 @@ def test_not_toml(tmp_path: Path) -> None:
 
 
 def test_user_file_overrides_defaults(tmp_path: Path) -> None:
-    s = settings(write(tmp_path, "[indicators.import_hhi]\nweight = 5\n[groups.concern]\nmembers = ['RUS']\n"
-                                 "source = 'my policy'\n"))
+    s = settings(
+        write(
+            tmp_path, "[indicators.import_hhi]\nweight = 5\n[groups.concern]\nmembers = ['RUS']\nsource = 'my policy'\n"
+        )
+    )
     assert s.indicators["import_hhi"].weight == 5
     assert s.indicators["import_hhi"].thresholds == (0.10, 0.50)  # kept from the defaults
     assert s.groups["concern"].members == ("RUS",)

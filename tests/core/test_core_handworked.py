@@ -106,7 +106,9 @@ def test_assessment_scores_add_up(values) -> None:  # type: ignore[no-untyped-de
 
 def test_overrides_apply_by_scope(values, tmp_path) -> None:  # type: ignore[no-untyped-def]
     cfg = tmp_path / "s.toml"
-    cfg.write_text('[[overrides]]\nscope = "hs6:000001"\nindicators.import_hhi = { weight = 0.0, thresholds = [0.4, 0.5] }\n')
+    cfg.write_text(
+        '[[overrides]]\nscope = "hs6:000001"\nindicators.import_hhi = { weight = 0.0, thresholds = [0.4, 0.5] }\n'
+    )
     ctx = values[3]
     result = assess(ctx, settings(cfg), min_import=0.0, draws=5)
     a = result.record("000001")["indicators"]["import_hhi"]

@@ -24,7 +24,9 @@ def test_indicator_docs_match_registry() -> None:
 
 
 def test_bundle_is_small_and_every_file_has_provenance() -> None:
-    files = [p for p in BUNDLED_DIR.rglob("*") if p.is_file() and p.suffix not in (".md",) and p.name != "provenance.json"]
+    files = [
+        p for p in BUNDLED_DIR.rglob("*") if p.is_file() and p.suffix not in (".md",) and p.name != "provenance.json"
+    ]
     total = sum(p.stat().st_size for p in BUNDLED_DIR.rglob("*") if p.is_file())
     assert total <= 60 * 1024 * 1024
     documented = "\n".join(p.read_text(encoding="utf-8") for p in BUNDLED_DIR.rglob("PROVENANCE.md"))
@@ -51,8 +53,9 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second() -> None:
     assert test_cmd in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None and not (Path(sys.executable).parent / "ruff").exists(),
-                    reason="ruff not installed")
+@pytest.mark.skipif(
+    shutil.which("ruff") is None and not (Path(sys.executable).parent / "ruff").exists(), reason="ruff not installed"
+)
 def test_ruff_clean() -> None:
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     proc = subprocess.run([ruff, "check", "src", "tests", "bench", "tools"], cwd=ROOT, capture_output=True, text=True)

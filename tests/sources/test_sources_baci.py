@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supplyscope.data.sources.baci import read_baci
+from supplyscope.data.sources.baci import iter_baci, read_baci
 from supplyscope.data.sources.countrycodes import read_baci_country_codes
 from supplyscope.data.sources.loadresult import store
 from supplyscope.data.warehouse import Warehouse
@@ -311,3 +311,17 @@ def test_empty_year_selection_refused(tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
         read_baci(make_zip(tmp_path), years=[])
     assert info.value.field == "years"
+
+
+def test_iter_baci_gives_one_loadable_result_per_year(tmp_path: Path) -> None:
+    path = make_zip(tmp_path)
+    parts = list(iter_baci(path))
+    assert [p.source for p in parts] == ["BACI_HS22_V202501:2021", "BACI_HS22_V202501:2022"]
+    whole = read_baci(path)
+    assert sum(len(p.flows) for p in parts) == len(whole.flows)
+    wh = Warehouse.open(":memory:")
+    for part in parts:
+        wh.load({"trade_flows": part.flows}, source=part.source, checksum=part.checksum)
+    assert wh.count("trade_flows") == 6
+    total = wh.query("SELECT sum(value_usd) AS v FROM trade_flows")["v"].iloc[0]
+    assert total == pytest.approx(whole.flows["value_usd"].sum())

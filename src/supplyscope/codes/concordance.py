@@ -105,12 +105,18 @@ def isic4_to_icio(isic4: str, section: str) -> str | None:
 def hs6_to_icio() -> pd.DataFrame:
     """HS 2022 → OECD ICIO 2025 sector through ISIC rev.4 (concordance ``hs_isic4``), equal weights.
 
-    Only HS6 codes that exist in HS 2022 are kept (the source mixes HS versions).
+    Only HS6 codes that exist in HS 2022 are kept (the source mixes HS versions), and ISIC repair
+    classes (division 33) are dropped where the product has a producing industry.
     """
     df = pd.read_parquet(bundled("codes/hs_isic4.parquet"))
     hs22 = pd.read_parquet(bundled("codes/hs2022_harmonized_system.parquet"))
     valid = set(hs22.loc[hs22["level"] == "6", "hscode"])
     df = df[df["HS_6d"].isin(valid) & df["ISIC4_4d"].notna()]
+    # ISIC division 33 is repair and installation: a goods code reaches it only through the service of
+    # repairing the good, so it is dropped wherever the product also maps to a producing division.
+    repair = df["ISIC4_4d"].str.startswith("33")
+    producing = set(df.loc[~repair, "HS_6d"])
+    df = df[~repair | ~df["HS_6d"].isin(producing)]
     sectors = [isic4_to_icio(i, s) for i, s in zip(df["ISIC4_4d"], df["ISIC4_1d"], strict=True)]
     pairs = pd.DataFrame({"hs6": df["HS_6d"].to_numpy(), "industry": sectors}).dropna()
     return _equal_weights(pairs, "concordance hs_isic4 + ICIO sector ranges", ICIO)

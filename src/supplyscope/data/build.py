@@ -10,7 +10,7 @@ import pandas as pd
 from supplyscope.codes import concordance, countries, hs
 from supplyscope.config import load_settings
 from supplyscope.data.paths import bundled
-from supplyscope.data.sources import census, reference, section301
+from supplyscope.data.sources import census, reference
 from supplyscope.data.warehouse import Warehouse, file_checksum
 
 Step = tuple[str, Callable[[Warehouse], dict[str, int]]]
@@ -34,10 +34,25 @@ def _partner_totals(wh: Warehouse) -> dict[str, int]:
     return wh.load(res.frames, source=res.source, checksum=res.checksum, detail="; ".join(res.notes))
 
 
-def _section301(wh: Warehouse) -> dict[str, int]:
-    path = bundled("tariffs/section301_china_lists_1_to_4.parquet")
-    df = section301.read_section301(path)
-    return wh.load({"trade_measures": df}, source=str(df["source"].iloc[0]), checksum=file_checksum(path))
+def _tariffs(wh: Warehouse) -> dict[str, int]:
+    """HTS 2026 lines and the Section 301 lists, read by the origin package's loaders."""
+    from supplyscope.origin.hts import load_hts
+    from supplyscope.origin.section301 import load_section301
+
+    counts = {}
+    for df, rel in (
+        (load_hts(), "tariffs/hts_2026_revision_4.parquet"),
+        (load_section301(), "tariffs/section301_china_lists_1_to_4.parquet"),
+    ):
+        name = "tariff_lines" if "indent" in df.columns else "trade_measures"
+        counts.update(wh.load({name: df}, source=str(df["source"].iloc[0]), checksum=file_checksum(bundled(rel))))
+    return counts
+
+
+def _minerals(wh: Warehouse) -> dict[str, int]:
+    from supplyscope.minerals import load_into_warehouse
+
+    return load_into_warehouse(wh)
 
 
 def bundled_steps() -> list[Step]:
@@ -62,9 +77,10 @@ def bundled_steps() -> list[Step]:
             "codes/hs2022_naics.parquet",
         ),
         _reference("icio", lambda: {"world_supply": reference.world_supply_frame()}, reference.ICIO_FILE),
-        ("section 301 lists", _section301),
+        ("HTS 2026 and Section 301 lists", _tariffs),
         ("census imports (HTS10 x partner)", _census),
         ("census imports (HS2 x all partners)", _partner_totals),
+        ("USGS mineral production", _minerals),
     ]
 
 

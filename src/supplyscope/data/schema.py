@@ -168,6 +168,7 @@ TABLES: dict[str, Table] = {
             C("stage", "VARCHAR"),
             C("amount", "DOUBLE", nullable=True),
             C("unit", "VARCHAR"),
+            C("status", "VARCHAR", nullable=True, doc="source marker: reported, withheld, not available, ..."),
             C("source", "VARCHAR"),
         ),
         _t(

@@ -25,6 +25,14 @@ class Problem:
 _NUMERIC = ("DOUBLE", "INTEGER", "BIGINT")
 
 
+def _blank(series: pd.Series) -> pd.Series:
+    """True where a text value is empty or whitespace; categoricals are checked through their categories."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        empty = [c for c in series.cat.categories if not str(c).strip()]
+        return series.isin(empty) if empty else pd.Series(False, index=series.index)
+    return series.astype("string").str.strip().eq("").fillna(False).astype(bool)
+
+
 def problems(df: pd.DataFrame, table: Table) -> list[Problem]:
     """Every problem in ``df`` against ``table``: missing columns, nulls, non-numbers, duplicate keys."""
     found: list[Problem] = []
@@ -37,10 +45,10 @@ def problems(df: pd.DataFrame, table: Table) -> list[Problem]:
         if not col.nullable:
             bad = series.isna()
             if col.type == "VARCHAR":
-                bad |= series.astype("string").str.strip().eq("").fillna(False).astype(bool)
+                bad |= _blank(series)
             for r in rows[bad].head(5):
                 found.append(Problem(int(r), col.name, "value is required"))
-        if col.type in _NUMERIC:
+        if col.type in _NUMERIC and not pd.api.types.is_numeric_dtype(series):
             coerced = pd.to_numeric(series, errors="coerce")
             bad = coerced.isna() & series.notna()
             for r, v in zip(rows[bad].head(5), series[bad].head(5), strict=False):

@@ -46,12 +46,25 @@ def _entity_section(rec: dict[str, Any], key: str) -> str:
         for s in rec.get("suppliers", [])[:10]
     )
     dims = ", ".join(f"{d} {_num(v, 3)}" for d, v in rec["dimensions"].items())
+    extra = "".join(
+        f"<p><b>Flag ({html.escape(f['kind'])}):</b> {html.escape(f['mineral'])} {html.escape(f['stage'])} — "
+        f"{html.escape(f['reason'])}</p>"
+        for f in rec.get("flags", [])
+    )
+    lt = rec.get("look_through")
+    if lt and "reason" not in lt:
+        extra += (
+            f"<p><b>Look-through exposure</b> to {lt['source']} of the importer's {html.escape(lt['sector'])} "
+            f"industry: face value {lt['face_value']:.1%}, look-through {lt['look_through']:.1%} "
+            f"(ratio {_num(lt['ratio'], 3)}). {html.escape(lt['basis'])}.</p>"
+        )
     return (
         f"<section class=entity id='e{code}'><h2>{code} — {html.escape(rec['description'])}</h2>"
         f"<p>Overall score <b>{_num(rec['score'], 3)}</b>, rank {rec['rank']} "
         f"(90% interval under weight perturbation: {rec['rank_interval'][0]}–{rec['rank_interval'][1]}); "
         f"{dims}. Main driver: <b>{rec['main_driver']}</b>. Imports ${rec['import_value_usd'] / 1e6:,.1f} M.</p>"
-        "<table><tr><th class=l>indicator</th><th class=l>dimension</th><th>value</th><th>thresholds "
+        + extra
+        + "<table><tr><th class=l>indicator</th><th class=l>dimension</th><th>value</th><th>thresholds "
         "(no risk → full)</th><th>weight</th><th>risk</th><th>contribution</th><th class=l>basis / reason</th></tr>"
         + "".join(rows)
         + "</table>"

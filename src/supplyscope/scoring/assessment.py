@@ -36,6 +36,8 @@ class Assessment:
     bases: dict[str, str]
     notes: list[str] = field(default_factory=list)
     filters: dict[str, Any] = field(default_factory=dict)
+    flags: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Extra per-entity flags shown beside the score (e.g. mineral-stage chokepoints), not scored."""
 
     @property
     def key(self) -> str:
@@ -92,6 +94,7 @@ class Assessment:
             },
             "main_driver": self.main_driver(code),
             "indicators": indicators,
+            "flags": self.flags.get(code, []),
         }
 
     def to_dict(self, top: int | None = None) -> dict[str, Any]:

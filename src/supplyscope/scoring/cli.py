@@ -122,6 +122,9 @@ def assess(
     ] = 1e6,
     draws: Annotated[int, typer.Option("--draws", help="Weight perturbations for the rank intervals.")] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the weight perturbations.")] = 0,
+    look_through: Annotated[
+        bool, typer.Option("--look-through", help="Add ICIO look-through exposure to China for listed products.")
+    ] = False,
     db: Db = None,
     config: Config = None,
 ) -> None:
@@ -145,6 +148,10 @@ def assess(
         detailed["products"] = [api.explain_record(result, ctx, r[result.key]) for r in doc["products"]]
     finally:
         ctx.warehouse.close()
+    if look_through and level is Level.product:
+        lt = api.look_through([r["hs6"] for r in doc["products"]], importer=result.importer)
+        for rec in (*doc["products"], *detailed["products"]):
+            rec["look_through"] = lt[rec["hs6"]]
     out.mkdir(parents=True, exist_ok=True)
     stem = f"assess_{result.importer}_{result.year}_{level.value}"
     frame = _ranking_frame(result)
@@ -186,11 +193,16 @@ def explain(
     year: Year = None,
     level: LevelOpt = Level.product,
     fmt: Fmt = OutputFormat.table,
+    look_through: Annotated[
+        bool, typer.Option("--look-through", help="Add look-through exposure to China from the ICIO table.")
+    ] = False,
     db: Db = None,
     config: Config = None,
 ) -> None:
     """Drill down into one product's (or industry's) score: every indicator, its threshold, weight and part."""
-    rec = api.explain(code, importer=importer, level=level.value, year=year, db=db, config=config)
+    rec = api.explain(
+        code, importer=importer, level=level.value, year=year, db=db, config=config, with_look_through=look_through
+    )
     if fmt is OutputFormat.json:
         print_json(rec)
         return
@@ -225,6 +237,16 @@ def explain(
     for sup in rec["suppliers"][:10]:
         s.add_row(sup["country"], f"{sup['value_usd'] / 1e6:,.1f}", f"{(sup['share'] or 0):.1%}")
     console.print(s)
+    for flag in rec.get("flags", []):
+        console.print(f"[yellow]flag {flag['kind']}:[/] {flag['mineral']} {flag['stage']}: {flag['reason']}")
+    lt = rec.get("look_through")
+    if lt and "reason" not in lt:
+        console.print(
+            f"look-through exposure to {lt['source']} of {importer}'s {lt['sector']} industry: face value "
+            f"{lt['face_value']:.1%}, look-through {lt['look_through']:.1%} (ratio {lt['ratio']:.2f}); {lt['basis']}"
+        )
+    elif lt:
+        console.print(f"look-through: {lt['reason']}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """CEPII BACI: reconciled bilateral trade by HS6 product, read from the release zip or its folder.
 
 A release ``BACI_HS22_V202501.zip`` holds one CSV per year, ``BACI_HS22_Y2022_V202501.csv``, with
@@ -50,7 +49,7 @@ from supplyscope.data.sources.loadresult import LoadResult, concat_flows, concat
 from supplyscope.data.validate import ROW_COLUMN, check
 from supplyscope.errors import DataError, NotFoundError
 
-__all__ = ["BACI_HS_VERSIONS", "read_baci", "read_products"]
+__all__ = ["BACI_HS_VERSIONS", "iter_baci", "read_baci", "read_products"]
 
 BACI_HS_VERSIONS = {
     "92": "HS1992",
@@ -212,8 +211,36 @@ def read_products(raw: bytes, source: str) -> dict[str, str]:
 def read_baci(zip_or_dir: Path, years: list[int] | None = None, *, progress: bool = False) -> LoadResult:
     """Read a BACI release (zip, folder or one yearly CSV) into ``trade_flows`` rows.
 
-    ``years`` selects yearly files (all by default). Raises :class:`DataError` naming the file, line
-    and column of the first bad record; :class:`NotFoundError` for a year the release lacks.
+    ``years`` selects yearly files (all by default; a real year is about 11M rows, so prefer a few
+    years at a time or :func:`iter_baci`). Raises :class:`DataError` naming the file, line and
+    column of the first bad record, and :class:`NotFoundError` for a year the release lacks.
+    """
+    parts = list(iter_baci(zip_or_dir, years, progress=progress))
+    if len(parts) == 1:
+        return parts[0]
+    checksums = {p.source: p.checksum for p in parts}
+    whole = {p.checksum for p in parts}
+    if len(whole) == 1:  # one zip: every part carries the zip's checksum
+        checksum = whole.pop()
+    else:
+        checksum = hashlib.sha256("\n".join(sorted(checksums.values())).encode()).hexdigest()
+    return LoadResult(
+        flows=concat_flows([p.flows for p in parts]),
+        unknown_codes=concat_unknown([p.unknown_codes for p in parts]),
+        source=parts[0].source.rsplit(":", 1)[0],
+        checksum=checksum,
+        products=parts[0].products,
+        checksums=checksums,
+    )
+
+
+def iter_baci(
+    zip_or_dir: Path, years: list[int] | None = None, *, progress: bool = False
+) -> Iterator[LoadResult]:
+    """Read a release one yearly file at a time: one single-source :class:`LoadResult` per year.
+
+    Memory stays bounded by one year, so ``for res in iter_baci(zip): store(wh, res)`` loads a
+    whole release.
     """
     with open_release(Path(zip_or_dir)) as rel:
         wanted = list(rel.years) if years is None else list(dict.fromkeys(years))
@@ -233,29 +260,21 @@ def read_baci(zip_or_dir: Path, years: list[int] | None = None, *, progress: boo
         if pname:
             with popener() as fh:
                 products = read_products(fh.read(), pname)
-        frames, unknowns, checksums = [], [], {}
         with Progress(disable=not progress, transient=True) as bar:
             task = bar.add_task(f"reading {rel.release}", total=len(wanted))
             for y in wanted:
                 yf = rel.years[y]
                 flows, unknown = read_year(yf, codes)
-                frames.append(flows)
-                unknowns.append(unknown)
-                checksums[yf.source] = rel.whole_checksum or sha256_of(yf.opener)
+                checksum = rel.whole_checksum or sha256_of(yf.opener)
+                yield LoadResult(
+                    flows=flows,
+                    unknown_codes=unknown,
+                    source=yf.source,
+                    checksum=checksum,
+                    products=products,
+                    checksums={yf.source: checksum},
+                )
                 bar.advance(task)
-        source = rel.years[wanted[0]].source if len(wanted) == 1 else rel.release
-        if rel.whole_checksum is not None:
-            checksum = rel.whole_checksum
-        else:
-            checksum = hashlib.sha256("\n".join(sorted(checksums.values())).encode()).hexdigest()
-        return LoadResult(
-            flows=concat_flows(frames),
-            unknown_codes=concat_unknown(unknowns),
-            source=source,
-            checksum=checksum,
-            products=products,
-            checksums=checksums,
-        )
 
 
 def _constant(value: str, n: int) -> pd.Categorical[str]:

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """UN Comtrade bulk "final" files (CSV or tab-separated, optionally gzipped) → ``trade_flows``.
 
 Header as published by Comtrade+ (the reader needs the columns marked *, uses the others when

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """Fast, line-exact CSV reading for the full-size loaders (Arrow's multithreaded CSV reader).
 
 The fast path reads typed columns with pyarrow. If Arrow refuses the file (a row with the wrong

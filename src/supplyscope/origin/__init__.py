@@ -1,0 +1,53 @@
+"""Rules of origin as code, bills of materials, and the US duty stack.
+
+Public API::
+
+    from supplyscope.origin import duty_stack, DutyStack, section301_lists_for, section232_covered
+    from supplyscope.origin import evaluate_bom, load_bom
+"""
+
+from supplyscope.origin.agreements import Agreement, available_agreements, get_agreement, load_agreement
+from supplyscope.origin.bom import BOM, Material, Override, bom_from_dict, load_bom
+from supplyscope.origin.duty import DutyStack, duty_stack
+from supplyscope.origin.flip import Flip, what_flips
+from supplyscope.origin.graduated import simulate_graduated_301
+from supplyscope.origin.hts import HtsSchedule, load_hts
+from supplyscope.origin.nonpreferential import NonPreferentialResult, evaluate_nonpreferential
+from supplyscope.origin.preferential import PreferentialResult, evaluate_preferential
+from supplyscope.origin.rates import parse_rate, parse_special
+from supplyscope.origin.report import OriginReport, evaluate_bom
+from supplyscope.origin.rules import compile_rule
+from supplyscope.origin.section232 import load_section232, section232_covered
+from supplyscope.origin.section301 import load_section301, section301_lists_for
+
+__all__ = [
+    "BOM",
+    "Agreement",
+    "DutyStack",
+    "Flip",
+    "HtsSchedule",
+    "Material",
+    "NonPreferentialResult",
+    "OriginReport",
+    "Override",
+    "PreferentialResult",
+    "available_agreements",
+    "bom_from_dict",
+    "compile_rule",
+    "duty_stack",
+    "evaluate_bom",
+    "evaluate_nonpreferential",
+    "evaluate_preferential",
+    "get_agreement",
+    "load_agreement",
+    "load_bom",
+    "load_hts",
+    "load_section232",
+    "load_section301",
+    "parse_rate",
+    "parse_special",
+    "section232_covered",
+    "section301_lists_for",
+    "simulate_graduated_301",
+    "what_flips",
+]
