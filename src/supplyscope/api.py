@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pandas as pd
 
 from supplyscope.config import Settings, load_settings
 from supplyscope.data.build import ensure_built
+from supplyscope.data.warehouse import Warehouse
 from supplyscope.indicators.context import Context
 from supplyscope.indicators.registry import REGISTRY
 from supplyscope.scoring.assessment import Assessment, Progress, suppliers
@@ -33,11 +35,20 @@ def run(
     draws: int = 200,
     seed: int = 0,
     progress: Progress | None = None,
+    engine: str = "duckdb",
 ) -> tuple[Assessment, Context]:
-    """Build the warehouse if needed, then run the assessment; returns it with its context."""
+    """Build the warehouse if needed, then run the assessment; returns it with its context.
+
+    ``engine="spark"`` runs the table-level SQL (joins and aggregations over the trade tables) on
+    Apache Spark instead of DuckDB: the canonical tables are registered as Spark views and the same
+    SQL is transpiled by sqlglot. Scoring is the same numpy code either way.
+    """
     cfg = settings(config)
     wh = ensure_built(db)
-    ctx = Context(wh, importer=importer.upper(), year=year)
+    run_sql = None
+    if engine != "duckdb":
+        run_sql = _engine_sql(wh, engine)
+    ctx = Context(wh, importer=importer.upper(), year=year, run_sql=run_sql)
     result = run_assessment(ctx, cfg, level=level, min_import=min_import, draws=draws, seed=seed, progress=progress)
     if level == "product":
         result.flags = mineral_flags()
@@ -73,6 +84,30 @@ def look_through(hs6s: list[str], importer: str = "USA", source: str = "CHN") ->
                 "basis": "OECD ICIO 2025 release, 2022: direct vs total (Leontief) foreign content",
             }
     return out
+
+
+ENGINE_TABLES = (
+    "trade_flows",
+    "tariff_line_flows",
+    "partner_totals",
+    "country_groups",
+    "countries",
+    "world_supply",
+    "product_industry",
+    "industries",
+    "trade_measures",
+)
+"""The canonical tables the assessment's SQL reads."""
+
+
+def _engine_sql(wh: Warehouse, name: str) -> Callable[[str], pd.DataFrame]:
+    """Register the assessment's tables on another engine and return its ``sql`` function."""
+    from supplyscope.engine import get_engine
+
+    eng = get_engine(name)
+    for table in ENGINE_TABLES:
+        eng.register(table, wh.con.sql(f'SELECT * FROM "{table}"').to_arrow_table())
+    return eng.sql
 
 
 def mineral_flags() -> dict[str, list[dict[str, Any]]]:

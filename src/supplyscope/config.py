@@ -61,12 +61,13 @@ class Settings:
     sources: tuple[str, ...] = field(default=())
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; a missing file or bad syntax raises :class:`ConfigError` naming the file."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError("settings file not found", source=str(path)) from None
+        raise ConfigError("file not found", source=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", source=str(path)) from None
 
@@ -165,10 +166,10 @@ def load_settings(path: Path | str | None = None, *, known_indicators: set[str] 
     known = known_indicators or set()
     settings = Settings({}, {}, dict.fromkeys(DIMENSIONS, 1.0))
     for default in sorted(DEFAULTS_DIR.glob("*.toml")):
-        settings = _merge(settings, _read(default), str(default.name), known)
+        settings = _merge(settings, read_toml(default), str(default.name), known)
     user = path or os.environ.get("SUPPLYSCOPE_CONFIG")
     if user:
-        settings = _merge(settings, _read(Path(user)), str(user), known)
+        settings = _merge(settings, read_toml(Path(user)), str(user), known)
     if known:
         missing = known - set(settings.indicators)
         if missing:

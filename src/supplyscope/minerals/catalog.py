@@ -7,12 +7,12 @@ each mineral's ores, concentrates and refined forms. Both can be replaced by a u
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from supplyscope.config import read_toml
 from supplyscope.errors import ConfigError, NotFoundError
 
 HERE = Path(__file__).resolve().parent
@@ -52,16 +52,6 @@ class HsCode:
         return len(self.minerals) > 1
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError("file not found", source=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", source=str(path)) from None
-
-
 def check_stage(stage: str) -> str:
     """Return ``stage`` if it is a known stage, else raise :class:`NotFoundError`."""
     if stage not in STAGES:
@@ -81,7 +71,7 @@ def load_catalog(path: Path | None = None) -> dict[str, Mineral]:
     """Minerals by key, from ``catalog.toml`` (or a user's copy)."""
     target = path or CATALOG_FILE
     source = str(target)
-    data = _read_toml(target)
+    data = read_toml(target)
     out: dict[str, Mineral] = {}
     for key, raw in data.get("minerals", {}).items():
         where = f"minerals.{key}"
@@ -116,7 +106,7 @@ def load_hs_codes(path: Path | None = None, catalog_path: Path | None = None) ->
     minerals = load_catalog(catalog_path)
     codes: list[HsCode] = []
     seen: set[str] = set()
-    for i, raw in enumerate(_read_toml(target).get("code", [])):
+    for i, raw in enumerate(read_toml(target).get("code", [])):
         where = f"code[{i}]"
         hs6 = _str(raw, "hs6", where, source)
         if len(hs6) != 6 or not hs6.isdigit():
@@ -127,8 +117,7 @@ def load_hs_codes(path: Path | None = None, catalog_path: Path | None = None) ->
         names = tuple(raw.get("minerals", ()))
         unknown = [m for m in names if m not in minerals]
         if not names or unknown:
-            raise ConfigError(f"unknown or missing minerals {unknown or names}", key=f"{where}.minerals",
-                              source=source)
+            raise ConfigError(f"unknown or missing minerals {unknown or names}", key=f"{where}.minerals", source=source)
         stage = _str(raw, "stage", where, source)
         if stage not in STAGES:
             raise ConfigError(f"unknown stage {stage!r}", key=f"{where}.stage", source=source)

@@ -45,7 +45,7 @@ class Assessment:
 
     def order(self) -> pd.Index:
         """Entities from highest to lowest score (ties by code)."""
-        s = self.scores.overall.fillna(-1.0)
+        s = self.scores.overall.fillna(-1.0).round(9)
         frame = pd.DataFrame({"s": s, "code": s.index})
         return pd.Index(frame.sort_values(["s", "code"], ascending=[False, True]).index)
 
@@ -146,7 +146,7 @@ def _product_meta(ctx: Context, codes: pd.Index) -> pd.DataFrame:
 
 
 def _rank(overall: pd.Series) -> pd.Series:
-    frame = pd.DataFrame({"s": overall.fillna(-1.0), "code": overall.index})
+    frame = pd.DataFrame({"s": overall.fillna(-1.0).round(9), "code": overall.index})
     ordered = frame.sort_values(["s", "code"], ascending=[False, True])
     return pd.Series(np.arange(1, len(ordered) + 1), index=ordered.index).reindex(overall.index)
 

@@ -18,6 +18,13 @@ from supplyscope.report.assessment_html import write_report
 from supplyscope.scoring.assessment import Assessment
 
 
+class Engine(StrEnum):
+    """Where the table-level SQL runs."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 class Level(StrEnum):
     """What is ranked."""
 
@@ -125,12 +132,16 @@ def assess(
     look_through: Annotated[
         bool, typer.Option("--look-through", help="Add ICIO look-through exposure to China for listed products.")
     ] = False,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="Run the table-level SQL on DuckDB (default) or Spark.")
+    ] = Engine.duckdb,
     db: Db = None,
     config: Config = None,
 ) -> None:
     """Score and rank products (HS6) or industries; write a ranking and an HTML report."""
     result, ctx = _progress_run(
         fmt,
+        engine=engine.value,
         importer=importer,
         year=year,
         level=level.value,
@@ -216,8 +227,13 @@ def explain(
     t = Table(title="Indicators")
     for col in ("indicator", "dim.", "value", "thresholds", "weight", "risk", "part", "basis / reason"):
         text = col in ("indicator", "basis / reason")
-        t.add_column(col, no_wrap=True, overflow="ellipsis", min_width=None if text else len(col),
-                     max_width=40 if col == "basis / reason" else None)
+        t.add_column(
+            col,
+            no_wrap=True,
+            overflow="ellipsis",
+            min_width=None if text else len(col),
+            max_width=40 if col == "basis / reason" else None,
+        )
     for name, item in rec["indicators"].items():
         val = "n/a" if item["value"] is None else f"{item['value']:.3g}"
         t.add_row(

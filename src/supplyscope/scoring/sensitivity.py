@@ -50,6 +50,7 @@ def rank_intervals(
         total = dwd.sum(axis=2)
         with np.errstate(invalid="ignore", divide="ignore"):
             overall = np.where(total > 0, np.nansum(np.where(den > 0, dims, 0.0) * dwd, axis=2) / total, -1.0)
-        ranks[start : start + len(f)] = rankdata(-overall, method="min", axis=1)
+        # rounded so that float noise (e.g. another engine's summation order) cannot reorder ties
+        ranks[start : start + len(f)] = rankdata(-np.round(overall, 9), method="min", axis=1)
     lo, hi = np.quantile(ranks, quantiles, axis=0, method="lower")
     return np.stack([lo, hi], axis=1).astype(int)

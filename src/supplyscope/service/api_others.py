@@ -1,0 +1,79 @@
+"""Thin JSON wrappers over other analyses, registered only when their package is installed.
+
+- ``GET /api/screen`` — :mod:`supplyscope.screening`: one name against the bundled screening lists.
+- ``GET /api/duty`` — :mod:`supplyscope.origin`: the US duty stack on one HTS line.
+
+Each endpoint only translates query parameters and returns the analysis' own result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Query
+from starlette.concurrency import run_in_threadpool
+
+from supplyscope.service.api_alerts import ERRORS
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def screening_router() -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["screening"])
+
+    @router.get("/screen", responses=ERRORS)
+    async def screen(
+        name: Annotated[str, Query(min_length=2, max_length=200, pattern=r"^[^\x00-\x1f]+$")],
+        country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+    ) -> dict[str, Any]:
+        """Screen one company name against the bundled lists (OFAC SDN, UFLPA entity list)."""
+        from supplyscope.screening import load_index
+
+        def run() -> list[Any]:
+            return list(load_index().screen(name, country=country))
+
+        hits = await run_in_threadpool(run)
+        return {"name": name, "country": country, "hits": [dataclasses.asdict(h) for h in hits]}
+
+    return router
+
+
+def duty_router() -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["origin"])
+
+    @router.get("/duty", responses=ERRORS)
+    async def duty(
+        hts: Annotated[str, Query(pattern=r"^\d{8}(\d{2})?$", description="HTS8 or HTS10 without dots")],
+        origin: Annotated[str, Query(pattern=r"^[A-Z]{3}$")],
+        value: Annotated[float, Query(ge=0, le=1e12)] = 1000.0,
+        agreement: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,40}$")] = None,
+    ) -> dict[str, Any]:
+        """US duties on one entry line: MFN, preference, Section 301, Section 232, de minimis."""
+        from supplyscope.origin import duty_stack
+
+        def run() -> dict[str, Any]:
+            result: dict[str, Any] = duty_stack(hts, origin, value, agreement=agreement).to_dict()
+            return result
+
+        return await run_in_threadpool(run)
+
+    return router
+
+
+def include_available(app: FastAPI) -> list[str]:
+    """Add the routers whose analysis package exists in this build; returns their names."""
+    added = []
+    if _installed("supplyscope.screening"):
+        app.include_router(screening_router())
+        added.append("screening")
+    if _installed("supplyscope.origin"):
+        app.include_router(duty_router())
+        added.append("origin")
+    return added

@@ -1,0 +1,220 @@
+"""Screen a file of shipments: validate, join coverage and screening results, flag, aggregate, write.
+
+Only two small lookups run in Python, each once per distinct value: the tariff facts of every
+distinct HTS10 and the screening of every distinct shipper. Everything per shipment (joins, de minimis
+rules, duty, flags, aggregates) is SQL run by the chosen engine (:mod:`supplyscope.engine`).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from supplyscope.clitools import to_json
+from supplyscope.data.warehouse import file_checksum
+from supplyscope.engine import Engine
+from supplyscope.errors import DataError
+from supplyscope.shipments import sql
+from supplyscope.shipments.load import stage_shipments
+from supplyscope.shipments.parties import IndexScreener, PartyScreener, screen_keys
+from supplyscope.shipments.settings import ShipmentSettings, load_settings
+from supplyscope.shipments.tariffs import BundledTariffs, CoverageSource, default_coverage, hts_facts
+
+STEPS = ("validate", "tariff facts", "screen shippers", "screen shipments", "aggregate", "write")
+
+Progress = Callable[[str, int, int], None]
+"""``progress(step, done, total)``; ``total`` is 0 when unknown."""
+
+
+@dataclass
+class PipelineResult:
+    """What one run produced: the aggregates frame, a JSON-ready summary and the files written."""
+
+    rows: int
+    flagged: int
+    aggregates: pd.DataFrame
+    summary: dict[str, Any]
+    outputs: dict[str, str] = field(default_factory=dict)
+
+
+def _level(row: pd.Series) -> str:
+    dims = [d for d in sql.GROUPS if int(row[f"g_{d}"]) == 0]
+    return " x ".join(dims) if dims else "total"
+
+
+def tidy_aggregates(raw: pd.DataFrame) -> pd.DataFrame:
+    """Aggregates with a ``level`` column ('origin x hts_chapter x mode', 'origin', ..., 'total')."""
+    out = raw.copy()
+    out.insert(0, "level", [_level(r) for _, r in out.iterrows()] if len(out) else [])
+    out = out.drop(columns=[f"g_{d}" for d in sql.GROUPS])
+    order = {"origin x hts_chapter x mode": 0, "origin": 1, "hts_chapter": 2, "mode": 3, "total": 4}
+    out["_o"] = out["level"].map(order)
+    out = out.sort_values(["_o", *sql.GROUPS], na_position="first", kind="mergesort").drop(columns="_o")
+    return out.reset_index(drop=True)
+
+
+def run(
+    engine: Engine,
+    shipments: Path,
+    *,
+    settings: ShipmentSettings | None = None,
+    screener: PartyScreener | None = None,
+    coverage: CoverageSource | None = None,
+    progress: Progress | None = None,
+) -> tuple[int, pd.DataFrame, dict[str, Any]]:
+    """Run the pipeline on a *validated* shipment Parquet file; leaves table ``screened`` in the engine.
+
+    Returns the row count, the tidy aggregates and facts for the summary.
+    """
+    s = settings or load_settings()
+    cov = coverage or default_coverage()
+    scr = screener or IndexScreener()
+    tick = progress or (lambda step, done, total: None)
+
+    engine.register("shipments", shipments)
+    codes = engine.sql(sql.DISTINCT_HTS_SQL)["hts10"].astype(str).tolist()
+    tick("tariff facts", 0, len(codes))
+    engine.register("hts_facts", hts_facts(codes, s, cov))
+    tick("tariff facts", len(codes), len(codes))
+
+    keys = engine.sql(sql.DISTINCT_PARTIES_SQL)
+    done = 0
+
+    def screened_some(n: int) -> None:
+        nonlocal done
+        done += n
+        tick("screen shippers", done, len(keys))
+
+    tick("screen shippers", 0, len(keys))
+    engine.register("party_hits", screen_keys(keys, scr, screened_some))
+    tick("screen shippers", len(keys), len(keys))
+
+    tick("screen shipments", 0, 0)
+    n_in = int(engine.sql("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM shipments")["n"].iloc[0])
+    n_out = engine.materialize("screened", sql.screened_sql(s))
+    if n_out != n_in:  # the joins are complete by construction; never drop a shipment silently
+        raise DataError(f"{n_in - n_out} shipments lost in the joins", source=str(shipments))
+    tick("screen shipments", n_out, n_out)
+
+    tick("aggregate", 0, 0)
+    aggregates = tidy_aggregates(engine.sql(sql.aggregates_sql()))
+    tick("aggregate", 1, 1)
+    facts = {
+        "distinct_hts10": len(codes),
+        "distinct_shippers": len(keys),
+        "coverage_source": cov.name,
+        "screening_source": scr.name,
+        "screening_lists": dict(scr.versions),
+    }
+    return n_out, aggregates, facts
+
+
+def _summary(
+    path: Path,
+    engine: Engine,
+    rows: int,
+    agg: pd.DataFrame,
+    facts: dict[str, Any],
+    s: ShipmentSettings,
+    coverage_name: str,
+    seconds: float,
+) -> dict[str, Any]:
+    total = agg[agg["level"] == "total"].iloc[0] if (agg["level"] == "total").any() else None
+
+    def num(col: str) -> Any:
+        return None if total is None else total[col].item() if hasattr(total[col], "item") else total[col]
+
+    notes = [
+        "Duty is the general (MFN) ad valorem rate, or column 2 for the countries in the settings, plus "
+        "Section 301 and 232 additional duties; FTA and GSP preferences are not applied, so duty forgone "
+        "is an upper bound for preference-eligible goods.",
+        "Specific and compound rates (e.g. cents per kg) cannot be applied to a declared value: those "
+        "shipments are counted in duty_not_computable and add nothing to duty forgone.",
+        "Goods subject to antidumping/countervailing duties or quotas, ineligible for de minimis under "
+        "current rules, are not identified (no such data bundled).",
+    ]
+    if not s.section201_prefixes and "201" in s.proposed_excluded:
+        notes.append("Section 201: no safeguard list is bundled, so no shipment is treated as covered by 201.")
+    if coverage_name == BundledTariffs.name:
+        notes.append(
+            "Section 232 coverage from the bundled HTS chapter 99 quota-category headings (steel and "
+            "aluminum base products); derivative products are not covered."
+        )
+    return {
+        "input": str(path),
+        "input_sha256": file_checksum(path) if path.is_file() else None,
+        "engine": engine.name,
+        "rows": rows,
+        "flagged": num("flagged"),
+        "reasons": {r: num(r) for r in sql.REASON_PREDICATES},
+        "de_minimis": {
+            "threshold_usd": s.threshold_usd,
+            "apply_proposed_exclusions": s.apply_proposed_exclusions,
+            "proposed_excluded_measures": list(s.proposed_excluded),
+            "claimed": num("de_minimis_claimed"),
+            "claimed_eligible_current": num("claimed_eligible_current"),
+            "claimed_eligible_proposed": num("claimed_eligible_proposed"),
+            "duty_forgone_current_usd": num("duty_forgone_current_usd"),
+            "duty_forgone_proposed_usd": num("duty_forgone_proposed_usd"),
+            "duty_not_computable": num("duty_not_computable"),
+        },
+        "coverage": {
+            "section301": num("section301_covered"),
+            "section232": num("section232_covered"),
+            "section201": num("section201_covered"),
+            "hts_not_in_schedule": num("hts_not_in_schedule"),
+        },
+        **facts,
+        "sources": s.sources,
+        "notes": notes,
+        "seconds": round(seconds, 3),
+    }
+
+
+def screen_file(
+    path: Path,
+    out_dir: Path,
+    engine: Engine,
+    *,
+    settings: ShipmentSettings | None = None,
+    screener: PartyScreener | None = None,
+    coverage: CoverageSource | None = None,
+    progress: Progress | None = None,
+) -> PipelineResult:
+    """Validate ``path`` (CSV or Parquet), screen every shipment and write into ``out_dir``:
+
+    ``flagged.parquet`` (every flagged shipment with its reasons), ``aggregates.csv`` (by origin x HTS
+    chapter x mode, each alone, and the total) and ``summary.json``. Nothing is written when the
+    input has a problem.
+    """
+    t0 = time.perf_counter()
+    s = settings or load_settings()
+    cov = coverage or default_coverage()
+    tick = progress or (lambda step, done, total: None)
+    with tempfile.TemporaryDirectory(prefix="supplyscope-shipments-") as tmp:
+        staged = Path(tmp) / "shipments.parquet"
+        tick("validate", 0, 0)
+        stage_shipments(path, staged)
+        tick("validate", 1, 1)
+        rows, agg, facts = run(engine, staged, settings=s, screener=screener, coverage=cov, progress=progress)
+        tick("write", 0, 3)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        flagged_path = out_dir / "flagged.parquet"
+        flagged = engine.to_parquet(sql.FLAGGED_SQL, flagged_path)
+        tick("write", 1, 3)
+        agg_path = out_dir / "aggregates.csv"
+        agg.to_csv(agg_path, index=False)
+        tick("write", 2, 3)
+        summary = _summary(path, engine, rows, agg, facts, s, cov.name, time.perf_counter() - t0)
+        outputs = {"flagged": str(flagged_path), "aggregates": str(agg_path), "summary": str(out_dir / "summary.json")}
+        summary["outputs"] = outputs
+        (out_dir / "summary.json").write_text(json.dumps(json.loads(to_json(summary)), indent=2) + "\n")
+        tick("write", 3, 3)
+    return PipelineResult(rows, flagged, agg, summary, outputs)

@@ -1,0 +1,90 @@
+"""The assessment's table-level SQL gives the same numbers on DuckDB and on Spark (local mode).
+
+Runs over the canonical tables built from the bundled data. Skipped when PySpark or Java is missing,
+unless ``SUPPLYSCOPE_REQUIRE_SPARK=1`` (CI), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from supplyscope.data.build import build_bundled
+from supplyscope.data.warehouse import Warehouse
+from supplyscope.engine import DuckDBEngine, SparkEngine, compare_engines, spark_missing
+from supplyscope.indicators import tables
+
+TABLES = (
+    "trade_flows",
+    "tariff_line_flows",
+    "partner_totals",
+    "countries",
+    "country_groups",
+    "trade_measures",
+    "product_industry",
+    "industries",
+    "world_supply",
+)
+
+
+@pytest.fixture(scope="module")
+def spark() -> SparkEngine:
+    why = spark_missing()
+    if why:
+        if os.environ.get("SUPPLYSCOPE_REQUIRE_SPARK") == "1":
+            pytest.fail(f"SUPPLYSCOPE_REQUIRE_SPARK=1 but {why}")
+        pytest.skip(why)
+    from supplyscope.engine.spark_engine import shared_local_engine
+
+    return shared_local_engine()
+
+
+@pytest.fixture(scope="module")
+def warehouse() -> Iterator[Warehouse]:
+    wh = Warehouse.open(":memory:")
+    build_bundled(wh)
+    yield wh
+    wh.close()
+
+
+def test_indicator_sql_identical_on_duckdb_and_spark(spark: SparkEngine, warehouse: Warehouse) -> None:
+    sources = warehouse.query("SELECT DISTINCT source FROM trade_flows ORDER BY 1")["source"].tolist()
+    assert sources, "bundled build loaded no trade flows"
+    year = int(warehouse.query("SELECT MAX(year) AS y FROM trade_flows")["y"].iloc[0])
+    queries = {
+        "importer_stats": tables.importer_stats_sql("USA", year, sources),
+        "world_stats_icio": tables.world_stats_sql(tables.icio_world_shares_sql(), "USA", year, sources),
+        "tariff_line_stats": tables.tariff_line_stats_sql("USA", year),
+        "undisclosed": tables.undisclosed_sql("USA", year, sources),
+        "industry_link": tables.industry_link_sql(),
+    }
+    data = {name: warehouse.con.sql(f'SELECT * FROM "{name}"').to_arrow_table() for name in TABLES}
+    duck = DuckDBEngine()
+    try:
+        found = compare_engines(duck, spark, data, queries)
+        stats = duck.sql(queries["importer_stats"])
+    finally:
+        duck.close()
+    assert found == [], "\n".join(f"{d.query}: {d.message}" for d in found)
+    # the comparison is not vacuous: thousands of products with real values
+    assert len(stats) > 4000
+    assert stats["import_value"].sum() > 1e12
+
+
+def test_assess_engine_spark_gives_the_same_ranking(spark: SparkEngine, bundled_db) -> None:  # type: ignore[no-untyped-def]
+    """`assess --engine spark` end to end: the same values (to float noise), ranks and rank intervals."""
+    import numpy as np
+
+    from supplyscope.api import run
+
+    duck, ctx_d = run(db=bundled_db, draws=50)
+    ctx_d.warehouse.close()
+    other, ctx_s = run(db=bundled_db, draws=50, engine="spark")
+    ctx_s.warehouse.close()
+    a, b = duck.scores.values, other.scores.values.loc[duck.scores.index]
+    np.testing.assert_allclose(b.to_numpy(float), a.to_numpy(float), rtol=1e-9, atol=1e-12)
+    assert (other.rank.loc[duck.rank.index] == duck.rank).all()
+    pos = other.scores.index.get_indexer(duck.scores.index)
+    np.testing.assert_array_equal(other.rank_interval[pos], duck.rank_interval)
