@@ -27,6 +27,15 @@ def file_checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
+def first_row(rows: list[Any]) -> Any:
+    """The first row of a fully fetched result, or None.
+
+    Fetching everything (rather than ``fetchone``) leaves no unfinished result on the connection,
+    which DuckDB 2 requires before the connection is used for register/unregister.
+    """
+    return rows[0] if rows else None
+
+
 class Warehouse:
     """A DuckDB database holding the canonical tables."""
 
@@ -118,7 +127,7 @@ class Warehouse:
         return self.con.execute(sql, params or []).df()
 
     def count(self, name: str) -> int:
-        row = self.con.execute(f'SELECT count(*) FROM "{table(name).name}"').fetchone()
+        row = first_row(self.con.execute(f'SELECT count(*) FROM "{table(name).name}"').fetchall())
         return int(row[0]) if row else 0
 
     def info(self) -> pd.DataFrame:
@@ -128,7 +137,7 @@ class Warehouse:
             n = self.count(name)
             years = ""
             if "year" in t.column_names and n:
-                lo, hi = self.con.execute(f'SELECT min(year), max(year) FROM "{name}"').fetchone() or (
+                lo, hi = first_row(self.con.execute(f'SELECT min(year), max(year) FROM "{name}"').fetchall()) or (
                     None,
                     None,
                 )

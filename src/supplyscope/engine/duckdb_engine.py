@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 
 from supplyscope.engine.base import TableData, as_arrow
+from supplyscope.data.warehouse import first_row
 from supplyscope.errors import ConfigError, DataError
 
 
@@ -54,7 +55,7 @@ class DuckDBEngine:
 
     def materialize(self, name: str, query: str) -> int:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_quote(name)} AS {query}")
-        row = self.con.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()
+        row = first_row(self.con.execute(f"SELECT count(*) FROM {_quote(name)}").fetchall())
         return int(row[0]) if row else 0
 
     def arrow(self, query: str) -> pa.Table:
@@ -73,7 +74,7 @@ class DuckDBEngine:
             shutil.rmtree(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.con.execute(f"COPY ({query}) TO {_sql_string(str(path))} (FORMAT parquet, COMPRESSION zstd)")
-        row = self.con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()
+        row = first_row(self.con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchall())
         return int(row[0]) if row else 0
 
     def close(self) -> None:

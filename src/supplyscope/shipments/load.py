@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from supplyscope.data.paths import bundled
+from supplyscope.data.warehouse import first_row
 from supplyscope.errors import DataError
 from supplyscope.shipments.model import COLUMNS, FIELDS, MODES, SCHEMA, Field
 
@@ -167,21 +168,23 @@ class _Session:
         parts = []
         for i, (_name, pred, _msg) in enumerate(checks):
             parts.append(f"count(*) FILTER (WHERE {pred}) AS n{i}, min({ROW}) FILTER (WHERE {pred}) AS r{i}")
-        row = self.con.execute("SELECT " + ", ".join(parts) + " FROM raw").fetchone()
+        row = first_row(self.con.execute("SELECT " + ", ".join(parts) + " FROM raw").fetchall())
         assert row is not None
         found: list[Problem] = []
         for i, (name, _pred, msg) in enumerate(checks):
             n, first = int(row[2 * i]), row[2 * i + 1]
             if n:
-                value = self.con.execute(f'SELECT "{name}" FROM raw WHERE {ROW} = ?', [first]).fetchone()
+                value = first_row(self.con.execute(f'SELECT "{name}" FROM raw WHERE {ROW} = ?', [first]).fetchall())
                 shown = repr(value[0]) if value else "?"
                 found.append(Problem(int(first), name, f"{msg}, got {shown}", n))
         tid = _txt("shipment_id")
-        dup = self.con.execute(
-            f"SELECT count(*), min({ROW}), arg_min(id, {ROW}) FROM (SELECT {ROW}, {tid} AS id, "
-            f"row_number() OVER (PARTITION BY {tid} ORDER BY {ROW}) AS k FROM raw) "
-            "WHERE k > 1 AND id IS NOT NULL"
-        ).fetchone()
+        dup = first_row(
+            self.con.execute(
+                f"SELECT count(*), min({ROW}), arg_min(id, {ROW}) FROM (SELECT {ROW}, {tid} AS id, "
+                f"row_number() OVER (PARTITION BY {tid} ORDER BY {ROW}) AS k FROM raw) "
+                "WHERE k > 1 AND id IS NOT NULL"
+            ).fetchall()
+        )
         if dup and dup[0]:
             found.append(Problem(int(dup[1]), "shipment_id", f"duplicate shipment_id {dup[2]!r}", int(dup[0])))
         return sorted(found, key=lambda p: (p.row if p.row is not None else 0, COLUMNS.index(p.field)))
@@ -290,7 +293,7 @@ def stage_shipments(path: Path, out: Path) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         target = "'" + str(out).replace("'", "''") + "'"
         s.con.execute(f"COPY ({_normalised_select()}) TO {target} (FORMAT parquet, COMPRESSION zstd)")
-        row = s.con.execute("SELECT count(*) FROM read_parquet(?)", [str(out)]).fetchone()
+        row = first_row(s.con.execute("SELECT count(*) FROM read_parquet(?)", [str(out)]).fetchall())
         return int(row[0]) if row else 0
     finally:
         s.close()
