@@ -9,8 +9,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from supplyscope.engine.base import TableData, as_arrow
 from supplyscope.data.warehouse import first_row
+from supplyscope.engine.base import TableData, as_arrow
 from supplyscope.errors import ConfigError, DataError
 
 
