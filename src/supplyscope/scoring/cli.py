@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich import box
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -30,6 +31,9 @@ class Level(StrEnum):
 
     product = "product"
     industry = "industry"
+
+
+_PLURAL = {Level.product: "products", Level.industry: "industries"}
 
 
 Importer = Annotated[str, typer.Option("--importer", help="ISO3 code of the importing country.")]
@@ -74,27 +78,17 @@ def _ranking_frame(result: Assessment) -> pd.DataFrame:
 
 
 def _table(records: list[dict[str, Any]], key: str, title: str) -> Table:
-    t = Table(title=title)
-    for col, just in (
-        (key, "left"),
-        ("description", "left"),
-        ("score", "right"),
-        ("rank 90%", "right"),
-        ("div.", "right"),
-        ("sec.", "right"),
-        ("sus.", "right"),
-        ("tra.", "right"),
-        ("main driver", "left"),
-    ):
-        wrap = col in ("description", "main driver")
-        t.add_column(
-            col,
-            justify="left" if just == "left" else "right",
-            overflow="ellipsis",
-            no_wrap=wrap,
-            max_width=32 if wrap else None,
-            min_width=None if wrap else max(len(col), 6),
-        )
+    """The ranking table; the text columns share whatever width the terminal leaves the numbers."""
+    numeric = (("score", 5), ("rank 90%", 9), ("div.", 5), ("sec.", 5), ("sus.", 5), ("tra.", 5))
+    code_width = max((len(str(r[key])) for r in records), default=8)
+    fixed = code_width + sum(w for _, w in numeric) + 3 * (len(numeric) + 3)
+    room = max(16, console.width - fixed)
+    t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
+    t.add_column(key, no_wrap=True, min_width=code_width)
+    t.add_column("description", no_wrap=True, overflow="ellipsis", max_width=max(8, room * 3 // 5))
+    for col, width in numeric:
+        t.add_column(col, justify="right", no_wrap=True, min_width=width)
+    t.add_column("main driver", no_wrap=True, overflow="ellipsis", max_width=max(8, room * 2 // 5))
 
     def f(v: float | None) -> str:
         return "–" if v is None else f"{v:.1f}"
@@ -173,7 +167,7 @@ def assess(
         detailed,
         scores,
         out / f"{stem}.html",
-        f"supplyscope resilience assessment — {result.importer} {result.year} ({level.value}s)",
+        f"supplyscope resilience assessment — {result.importer} {result.year} ({_PLURAL[level]})",
     )
     if fmt is OutputFormat.json:
         print_json(doc)
@@ -183,7 +177,8 @@ def assess(
         _table(
             doc["products"],
             result.key,
-            f"Top {len(doc['products'])} of {doc['count']:,} {level.value}s by risk — {result.importer} {result.year}",
+            f"Top {len(doc['products'])} of {doc['count']:,} {_PLURAL[level]} by risk — "
+            f"{result.importer} {result.year}",
         )
     )
     for note in doc["notes"]:
