@@ -12,6 +12,7 @@ both are present the loader subtracts Slovakia from the EU-27 line by line, so t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,15 @@ def _read(path: Path) -> pd.DataFrame:
     return df
 
 
+def _reject_first(
+    df: pd.DataFrame, bad: pd.Series, source: str, field: str, message: Callable[[pd.Series], str]
+) -> None:
+    """Raise :class:`DataError` for the first row flagged in ``bad``, if any, naming its source row."""
+    if bad.any():
+        r = df.loc[bad].iloc[0]
+        raise DataError(message(r), source=source, row=int(r[ROW_COLUMN]), field=field)
+
+
 def _check_lines(df: pd.DataFrame, source: str) -> pd.DataFrame:
     for col in ("partner_census_code", "hts10", "imports_for_consumption_usd", "year"):
         if col not in df.columns:
@@ -81,14 +91,7 @@ def _check_lines(df: pd.DataFrame, source: str) -> pd.DataFrame:
     df = df.copy()
     df["hts10"] = df["hts10"].astype("string").str.strip()
     bad = ~df["hts10"].str.fullmatch(r"\d{10}").fillna(False).astype(bool)
-    if bad.any():
-        r = df.loc[bad].iloc[0]
-        raise DataError(
-            f"HTS10 must be 10 digits, got {r['hts10']!r}",
-            source=source,
-            row=int(r[ROW_COLUMN]),
-            field="hts10",
-        )
+    _reject_first(df, bad, source, "hts10", lambda r: f"HTS10 must be 10 digits, got {r['hts10']!r}")
     for col in ("imports_for_consumption_usd", "calculated_duty_usd", "year"):
         if col not in df.columns:
             df[col] = np.nan
@@ -97,30 +100,21 @@ def _check_lines(df: pd.DataFrame, source: str) -> pd.DataFrame:
         bad = (num.isna() & df[col].notna()) | (num < 0)
         if col != "calculated_duty_usd":
             bad |= num.isna()
-        if bad.any():
-            r = df.loc[bad].iloc[0]
-            raise DataError(
-                f"expected a non-negative number, got {r[col]!r}",
-                source=source,
-                row=int(r[ROW_COLUMN]),
-                field=col,
-            )
+
+        def not_a_number(r: pd.Series, c: str = col) -> str:
+            return f"expected a non-negative number, got {r[c]!r}"
+
+        _reject_first(df, bad, source, col, not_a_number)
         df[col] = num
     if "hs6" in df.columns:
         bad = df["hs6"].astype("string") != df["hts10"].str[:6]
-        if bad.any():
-            r = df.loc[bad].iloc[0]
-            raise DataError(
-                f"hs6 {r['hs6']!r} is not the first six digits of {r['hts10']!r}",
-                source=source,
-                row=int(r[ROW_COLUMN]),
-                field="hs6",
-            )
+        _reject_first(
+            df, bad, source, "hs6", lambda r: f"hs6 {r['hs6']!r} is not the first six digits of {r['hts10']!r}"
+        )
     df["hs6"] = df["hts10"].str[:6]
     df["partner_census_code"] = df["partner_census_code"].astype("string").str.strip().str.zfill(4)
-    if df.duplicated(["year", "partner_census_code", "hts10"]).any():
-        r = df.loc[df.duplicated(["year", "partner_census_code", "hts10"])].iloc[0]
-        raise DataError("duplicate partner x HTS10 line", source=source, row=int(r[ROW_COLUMN]), field="hts10")
+    dup = df.duplicated(["year", "partner_census_code", "hts10"])
+    _reject_first(df, dup, source, "hts10", lambda r: "duplicate partner x HTS10 line")
     return df
 
 
@@ -177,14 +171,13 @@ def read_census_imports(path: Path) -> CensusLoad:
     if "partner_iso3" in df.columns:
         given = df["partner_iso3"].astype("string")
         clash = given.notna() & (given != df["exporter"]) & iso.notna()
-        if clash.any():
-            r = df.loc[clash].iloc[0]
-            raise DataError(
-                f"partner_iso3 {r['partner_iso3']!r} contradicts Census code {r['partner_census_code']}",
-                source=path.name,
-                row=int(r[ROW_COLUMN]),
-                field="partner_iso3",
-            )
+        _reject_first(
+            df,
+            clash,
+            path.name,
+            "partner_iso3",
+            lambda r: f"partner_iso3 {r['partner_iso3']!r} contradicts Census code {r['partner_census_code']}",
+        )
     lines = pd.DataFrame(
         {
             "year": df["year"].astype(int),
