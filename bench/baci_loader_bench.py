@@ -48,9 +48,7 @@ def make_release(folder: Path, rows: int, seed: int = 0) -> Path:
             "q": np.round(rng.random(n) * 100, 3),
         }
     ).drop_duplicates(["i", "j", "k"])[:rows]
-    letters = [
-        chr(65 + a) + chr(65 + b) + chr(65 + c) for a in range(26) for b in range(26) for c in range(26)
-    ]
+    letters = [chr(65 + a) + chr(65 + b) + chr(65 + c) for a in range(26) for b in range(26) for c in range(26)]
     countries = "country_code,country_name,country_iso2,country_iso3\n" + "".join(
         f"{c},Synthetic {c},,{letters[pos] if pos < 230 else ''}\n" for pos, c in enumerate(codes)
     )
@@ -127,20 +125,11 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = make_release(Path(tmp), rows)
         size = path.stat().st_size / 1e6
-        print(
-            f"SYNTHETIC BACI-shaped release: {rows:,} rows, zip {size:.1f} MB "
-            "(random figures, not real trade)"
-        )
+        print(f"SYNTHETIC BACI-shaped release: {rows:,} rows, zip {size:.1f} MB (random figures, not real trade)")
         base_rows, base_s, base_mb, _ = measure("baseline", path)
         ours_rows, ours_s, ours_mb, check_s = measure("supplyscope", path)
-        print(
-            f"baseline  pandas read_csv + map : {base_s:7.2f} s  "
-            f"peak RSS {base_mb:7.0f} MB  rows {base_rows:,}"
-        )
-        print(
-            f"supplyscope read_baci           : {ours_s:7.2f} s  "
-            f"peak RSS {ours_mb:7.0f} MB  rows {ours_rows:,}"
-        )
+        print(f"baseline  pandas read_csv + map : {base_s:7.2f} s  peak RSS {base_mb:7.0f} MB  rows {base_rows:,}")
+        print(f"supplyscope read_baci           : {ours_s:7.2f} s  peak RSS {ours_mb:7.0f} MB  rows {ours_rows:,}")
         print(f"  of which validate.check       : {check_s:7.2f} s")
         print(f"time ratio baseline/read_baci   : {base_s / ours_s:.2f}x  (>1 means read_baci is faster)")
         print(f"memory ratio baseline/read_baci : {base_mb / ours_mb:.2f}x")

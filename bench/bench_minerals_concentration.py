@@ -40,15 +40,48 @@ def synthetic(n_minerals: int, n_years: int, seed: int = 0) -> tuple[pd.DataFram
             amounts = rng.pareto(1.5, len(COUNTRIES)) * 1000
             other = float(rng.uniform(0, 500))
             for c, a in zip(COUNTRIES, amounts, strict=True):
-                rows.append({"mineral": key, "measure": "production", "stage": "mining", "year": y, "country": c,
-                             "row_kind": "country", "amount": float(a), "status": "reported", "unit": "t",
-                             "source": "SYNTHETIC"})
-            rows.append({"mineral": key, "measure": "production", "stage": "mining", "year": y, "country": "OTHER",
-                         "row_kind": "other", "amount": other, "status": "reported", "unit": "t",
-                         "source": "SYNTHETIC"})
-            rows.append({"mineral": key, "measure": "production", "stage": "mining", "year": y, "country": "WORLD",
-                         "row_kind": "world", "amount": round(float(amounts.sum()) + other, -3),
-                         "status": "reported", "unit": "t", "source": "SYNTHETIC"})
+                rows.append(
+                    {
+                        "mineral": key,
+                        "measure": "production",
+                        "stage": "mining",
+                        "year": y,
+                        "country": c,
+                        "row_kind": "country",
+                        "amount": float(a),
+                        "status": "reported",
+                        "unit": "t",
+                        "source": "SYNTHETIC",
+                    }
+                )
+            rows.append(
+                {
+                    "mineral": key,
+                    "measure": "production",
+                    "stage": "mining",
+                    "year": y,
+                    "country": "OTHER",
+                    "row_kind": "other",
+                    "amount": other,
+                    "status": "reported",
+                    "unit": "t",
+                    "source": "SYNTHETIC",
+                }
+            )
+            rows.append(
+                {
+                    "mineral": key,
+                    "measure": "production",
+                    "stage": "mining",
+                    "year": y,
+                    "country": "WORLD",
+                    "row_kind": "world",
+                    "amount": round(float(amounts.sum()) + other, -3),
+                    "status": "reported",
+                    "unit": "t",
+                    "source": "SYNTHETIC",
+                }
+            )
     return pd.DataFrame(rows), catalog
 
 
@@ -69,14 +102,17 @@ def main() -> None:
     sizes = [(5, 4)] if args.quick else [(10, 10), (30, 20)]
     concern = {"CHN", "RUS"}
     print("SYNTHETIC data (random production shares); timings on this machine")
-    print(f"{'minerals':>8} {'years':>5} {'rows':>8} {'baseline s':>11} {'panel s':>9} {'ratio':>7} "
-          f"{'base MiB':>9} {'panel MiB':>9}")
+    print(
+        f"{'minerals':>8} {'years':>5} {'rows':>8} {'baseline s':>11} {'panel s':>9} {'ratio':>7} "
+        f"{'base MiB':>9} {'panel MiB':>9}"
+    )
     for n_minerals, n_years in sizes:
         long, catalog = synthetic(n_minerals, n_years)
         years = sorted(set(long["year"]))
 
-        def baseline(long: pd.DataFrame = long, catalog: dict[str, Mineral] = catalog,
-                     years: list[int] = years) -> pd.DataFrame:
+        def baseline(
+            long: pd.DataFrame = long, catalog: dict[str, Mineral] = catalog, years: list[int] = years
+        ) -> pd.DataFrame:
             return pd.concat([stage_concentration(long, year=y, concern=concern, catalog=catalog) for y in years])
 
         def fast(long: pd.DataFrame = long) -> pd.DataFrame:
@@ -87,8 +123,10 @@ def main() -> None:
         merged = base.merge(panel, on=["mineral", "stage", "year"], suffixes=("_b", "_p"))
         assert len(merged) == len(panel) == n_minerals * n_years
         assert np.allclose(merged["hhi_b"].astype(float), merged["hhi_p"]), "fast path disagrees"
-        print(f"{n_minerals:>8} {n_years:>5} {len(long):>8} {t_base:>11.3f} {t_fast:>9.3f} {t_base / t_fast:>6.1f}x "
-              f"{m_base:>9.1f} {m_fast:>9.1f}")
+        print(
+            f"{n_minerals:>8} {n_years:>5} {len(long):>8} {t_base:>11.3f} {t_fast:>9.3f} {t_base / t_fast:>6.1f}x "
+            f"{m_base:>9.1f} {m_fast:>9.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -49,8 +49,16 @@ def subset(table: IOTable, countries: int) -> IOTable:
     keep = np.isin(table.regions, table.region_list[:countries])
     Z = table.Z[np.ix_(keep, keep)]
     y = table.x[keep] - Z.sum(axis=1)
-    return IOTable.create(Z=Z, Y=y, x=table.x[keep], regions=table.regions[keep], sectors=table.sectors[keep],
-                          name=f"{table.name} (first {countries} countries)", unit=table.unit, balance_rtol=1e-6)
+    return IOTable.create(
+        Z=Z,
+        Y=y,
+        x=table.x[keep],
+        regions=table.regions[keep],
+        sectors=table.sectors[keep],
+        name=f"{table.name} (first {countries} countries)",
+        unit=table.unit,
+        balance_rtol=1e-6,
+    )
 
 
 def ours(Z: np.ndarray, Y: np.ndarray, v: np.ndarray) -> dict[str, np.ndarray]:
@@ -67,8 +75,9 @@ def synthetic_scenarios(table: IOTable, k: int, seed: int = 2026) -> list[Scenar
     out = []
     for i in range(k):
         nodes = rng.choice(active, size=int(rng.integers(1, 4)), replace=False)
-        shocks = tuple(Shock(str(table.regions[n]), str(table.sectors[n]), float(rng.uniform(0.01, 1.0)))
-                       for n in nodes)
+        shocks = tuple(
+            Shock(str(table.regions[n]), str(table.sectors[n]), float(rng.uniform(0.01, 1.0))) for n in nodes
+        )
         out.append(Scenario(name=f"synthetic {i}", shocks=shocks))
     return out
 
@@ -91,8 +100,10 @@ def main(argv: list[str] | None = None) -> int:
 
         bar.update(task, advance=1, description="pymrio: calc_all (explicit inverse)")
         idx = pd.MultiIndex.from_arrays([table.regions, table.sectors], names=["region", "sector"])
-        io = pymrio.IOSystem(Z=pd.DataFrame(table.Z, index=idx, columns=idx),
-                             Y=pd.DataFrame(table.Y, index=idx, columns=pd.MultiIndex.from_tuples([("ALL", "fd")])))
+        io = pymrio.IOSystem(
+            Z=pd.DataFrame(table.Z, index=idx, columns=idx),
+            Y=pd.DataFrame(table.Y, index=idx, columns=pd.MultiIndex.from_tuples([("ALL", "fd")])),
+        )
         t0 = time.perf_counter()
         io.calc_all()
         t_pymrio = time.perf_counter() - t0
@@ -122,8 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         single = [run_scenarios(table, [s])[0] for s in scen]
         t_single = time.perf_counter() - t0
-    same = max(float(np.abs(a.impacts["output_loss"].to_numpy() - b.impacts["output_loss"].to_numpy()).max())
-               for a, b in zip(batch, single, strict=True))
+    same = max(
+        float(np.abs(a.impacts["output_loss"].to_numpy() - b.impacts["output_loss"].to_numpy()).max())
+        for a, b in zip(batch, single, strict=True)
+    )
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ok = all(v <= 1e-9 for v in diffs.values())

@@ -50,54 +50,177 @@ SHARED = ROOT.parent / "shared" / "data" / "screening"
 OUT = ROOT / "bench" / "screening_cases.csv"
 
 ABBREV = {
-    "COMPANY": "CO", "LIMITED": "LTD", "GROUP": "GRP", "COMMUNICATIONS": "COMM", "COMMUNICATION": "COMM",
-    "INTERNATIONAL": "INTL", "INDUSTRIAL": "IND", "INDUSTRIES": "INDS", "INDUSTRY": "IND",
-    "TECHNOLOGY": "TECH", "TECHNOLOGIES": "TECH", "CORPORATION": "CORP", "MANUFACTURING": "MFG",
-    "ENGINEERING": "ENG", "DEVELOPMENT": "DEV", "TRADING": "TRDG", "HOLDING": "HLDG", "HOLDINGS": "HLDGS",
-    "ELECTRONICS": "ELEC", "ELECTRONIC": "ELEC", "EQUIPMENT": "EQUIP", "MACHINERY": "MACH",
-    "SERVICES": "SVCS", "NATIONAL": "NATL", "ASSOCIATION": "ASSN", "MANAGEMENT": "MGMT",
-    "INCORPORATED": "INC", "SCIENTIFIC": "SCI", "PHARMACEUTICAL": "PHARM", "CHEMICAL": "CHEM",
+    "COMPANY": "CO",
+    "LIMITED": "LTD",
+    "GROUP": "GRP",
+    "COMMUNICATIONS": "COMM",
+    "COMMUNICATION": "COMM",
+    "INTERNATIONAL": "INTL",
+    "INDUSTRIAL": "IND",
+    "INDUSTRIES": "INDS",
+    "INDUSTRY": "IND",
+    "TECHNOLOGY": "TECH",
+    "TECHNOLOGIES": "TECH",
+    "CORPORATION": "CORP",
+    "MANUFACTURING": "MFG",
+    "ENGINEERING": "ENG",
+    "DEVELOPMENT": "DEV",
+    "TRADING": "TRDG",
+    "HOLDING": "HLDG",
+    "HOLDINGS": "HLDGS",
+    "ELECTRONICS": "ELEC",
+    "ELECTRONIC": "ELEC",
+    "EQUIPMENT": "EQUIP",
+    "MACHINERY": "MACH",
+    "SERVICES": "SVCS",
+    "NATIONAL": "NATL",
+    "ASSOCIATION": "ASSN",
+    "MANAGEMENT": "MGMT",
+    "INCORPORATED": "INC",
+    "SCIENTIFIC": "SCI",
+    "PHARMACEUTICAL": "PHARM",
+    "CHEMICAL": "CHEM",
 }
 LEGAL_SWAPS = [
-    ("CO., LTD.", "COMPANY LIMITED"), ("CO., LTD", "CO LIMITED"), ("COMPANY LIMITED", "CO., LTD."),
-    ("LIMITED LIABILITY COMPANY", "LLC"), ("LLC", "LIMITED"), ("JOINT STOCK COMPANY", "JSC"),
-    ("LIMITED", "LTD."), ("LTD.", "LIMITED"), ("LTD", "INC."), ("S.A.", "SA"), ("GMBH", "G.M.B.H."),
-    ("CORPORATION", "CORP."), ("INC.", "INCORPORATED"), ("CO.", "COMPANY"), ("FZE", "FZCO"),
+    ("CO., LTD.", "COMPANY LIMITED"),
+    ("CO., LTD", "CO LIMITED"),
+    ("COMPANY LIMITED", "CO., LTD."),
+    ("LIMITED LIABILITY COMPANY", "LLC"),
+    ("LLC", "LIMITED"),
+    ("JOINT STOCK COMPANY", "JSC"),
+    ("LIMITED", "LTD."),
+    ("LTD.", "LIMITED"),
+    ("LTD", "INC."),
+    ("S.A.", "SA"),
+    ("GMBH", "G.M.B.H."),
+    ("CORPORATION", "CORP."),
+    ("INC.", "INCORPORATED"),
+    ("CO.", "COMPANY"),
+    ("FZE", "FZCO"),
     ("COMPANY", "CO."),
 ]
 TRANSLATIONS = [
     ("LIMITED LIABILITY COMPANY", "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU"),
     ("OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU", "LIMITED LIABILITY COMPANY"),
-    ("JOINT STOCK COMPANY", "AKTSIONERNOE OBSHCHESTVO"), ("AKTSIONERNOE OBSHCHESTVO", "JOINT STOCK COMPANY"),
+    ("JOINT STOCK COMPANY", "AKTSIONERNOE OBSHCHESTVO"),
+    ("AKTSIONERNOE OBSHCHESTVO", "JOINT STOCK COMPANY"),
     ("PUBLIC JOINT STOCK COMPANY", "PUBLICHNOE AKTSIONERNOE OBSHCHESTVO"),
-    ("CO., LTD.", "YOUXIAN GONGSI"), ("CO., LTD", "YOUXIAN GONGSI"), ("COMPANY LIMITED", "YOUXIAN GONGSI"),
-    ("GROUP", "JITUAN"), ("TECHNOLOGY", "KEJI"), ("TRADING", "MAOYI"), ("INDUSTRIAL", "SHIYE"),
-    ("INTERNATIONAL", "GUOJI"), ("S.A.", "SOCIEDAD ANONIMA"), ("COMPANY", "SHERKAT"),
-    ("BANK", "BANCO"), ("NATIONAL", "NACIONAL"), ("GMBH", "LIMITED"),
+    ("CO., LTD.", "YOUXIAN GONGSI"),
+    ("CO., LTD", "YOUXIAN GONGSI"),
+    ("COMPANY LIMITED", "YOUXIAN GONGSI"),
+    ("GROUP", "JITUAN"),
+    ("TECHNOLOGY", "KEJI"),
+    ("TRADING", "MAOYI"),
+    ("INDUSTRIAL", "SHIYE"),
+    ("INTERNATIONAL", "GUOJI"),
+    ("S.A.", "SOCIEDAD ANONIMA"),
+    ("COMPANY", "SHERKAT"),
+    ("BANK", "BANCO"),
+    ("NATIONAL", "NACIONAL"),
+    ("GMBH", "LIMITED"),
 ]
 ROMAN_VARIANTS = [
-    ("KH", "H"), ("TS", "C"), ("YA", "IA"), ("YU", "IU"), ("IY", "II"), ("SHCH", "SCH"), ("ZH", "J"),
-    ("OU", "U"), ("EE", "I"), ("XINJIANG", "SINKIANG"), ("HETIAN", "HOTAN"), ("KASHGAR", "KASHI"),
-    ("Q", "K"), ("EI", "EY"), ("OV", "OFF"),
+    ("KH", "H"),
+    ("TS", "C"),
+    ("YA", "IA"),
+    ("YU", "IU"),
+    ("IY", "II"),
+    ("SHCH", "SCH"),
+    ("ZH", "J"),
+    ("OU", "U"),
+    ("EE", "I"),
+    ("XINJIANG", "SINKIANG"),
+    ("HETIAN", "HOTAN"),
+    ("KASHGAR", "KASHI"),
+    ("Q", "K"),
+    ("EI", "EY"),
+    ("OV", "OFF"),
 ]
 LAT2CYR = [
-    ("SHCH", "Щ"), ("KH", "Х"), ("TS", "Ц"), ("CH", "Ч"), ("SH", "Ш"), ("ZH", "Ж"), ("YU", "Ю"), ("YA", "Я"),
-    ("YE", "Е"), ("A", "А"), ("B", "Б"), ("V", "В"), ("G", "Г"), ("D", "Д"), ("E", "Е"), ("Z", "З"),
-    ("I", "И"), ("Y", "Й"), ("K", "К"), ("L", "Л"), ("M", "М"), ("N", "Н"), ("O", "О"), ("P", "П"),
-    ("R", "Р"), ("S", "С"), ("T", "Т"), ("U", "У"), ("F", "Ф"), ("C", "К"), ("X", "КС"), ("W", "В"),
-    ("H", "Х"), ("Q", "К"), ("J", "Дж"),
+    ("SHCH", "Щ"),
+    ("KH", "Х"),
+    ("TS", "Ц"),
+    ("CH", "Ч"),
+    ("SH", "Ш"),
+    ("ZH", "Ж"),
+    ("YU", "Ю"),
+    ("YA", "Я"),
+    ("YE", "Е"),
+    ("A", "А"),
+    ("B", "Б"),
+    ("V", "В"),
+    ("G", "Г"),
+    ("D", "Д"),
+    ("E", "Е"),
+    ("Z", "З"),
+    ("I", "И"),
+    ("Y", "Й"),
+    ("K", "К"),
+    ("L", "Л"),
+    ("M", "М"),
+    ("N", "Н"),
+    ("O", "О"),
+    ("P", "П"),
+    ("R", "Р"),
+    ("S", "С"),
+    ("T", "Т"),
+    ("U", "У"),
+    ("F", "Ф"),
+    ("C", "К"),
+    ("X", "КС"),
+    ("W", "В"),
+    ("H", "Х"),
+    ("Q", "К"),
+    ("J", "Дж"),
 ]
-CYR_LEGAL = [("LIMITED LIABILITY COMPANY", "ООО"), ("JOINT STOCK COMPANY", "АО"), ("OOO", "ООО"), ("LLC", "ООО"),
-             ("OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU", "ООО")]
+CYR_LEGAL = [
+    ("LIMITED LIABILITY COMPANY", "ООО"),
+    ("JOINT STOCK COMPANY", "АО"),
+    ("OOO", "ООО"),
+    ("LLC", "ООО"),
+    ("OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU", "ООО"),
+]
 
 
 # The generator does not use the matcher's normaliser (that would tune the cases to the matcher).
 # It has its own crude word splitter and a short list of words that are not part of a firm's identity.
-_NOT_IDENTITY = frozenset({
-    "CO", "LTD", "LIMITED", "LLC", "INC", "CORP", "CORPORATION", "COMPANY", "JSC", "OOO", "SA", "GMBH",
-    "PJSC", "AO", "ZAO", "OAO", "PAO", "PLC", "FZE", "LLP", "DE", "CV", "S", "A", "OF", "THE", "AND",
-    "LIABILITY", "JOINT", "STOCK", "PUBLIC", "OPEN", "CLOSED",
-})
+_NOT_IDENTITY = frozenset(
+    {
+        "CO",
+        "LTD",
+        "LIMITED",
+        "LLC",
+        "INC",
+        "CORP",
+        "CORPORATION",
+        "COMPANY",
+        "JSC",
+        "OOO",
+        "SA",
+        "GMBH",
+        "PJSC",
+        "AO",
+        "ZAO",
+        "OAO",
+        "PAO",
+        "PLC",
+        "FZE",
+        "LLP",
+        "DE",
+        "CV",
+        "S",
+        "A",
+        "OF",
+        "THE",
+        "AND",
+        "LIABILITY",
+        "JOINT",
+        "STOCK",
+        "PUBLIC",
+        "OPEN",
+        "CLOSED",
+    }
+)
 
 
 def simple_core(name: str) -> tuple[str, ...]:
@@ -232,8 +355,17 @@ def main() -> None:
     cases: list[dict[str, object]] = []
 
     def add(kind: str, label: int, query: str, qid: str, cid: str) -> None:
-        cases.append({"kind": kind, "label": label, "query": query, "candidate": names[cid],
-                      "query_entity_id": qid, "candidate_entity_id": cid, "split": split_of(cid)})
+        cases.append(
+            {
+                "kind": kind,
+                "label": label,
+                "query": query,
+                "candidate": names[cid],
+                "query_entity_id": qid,
+                "candidate_entity_id": cid,
+                "split": split_of(cid),
+            }
+        )
 
     makers = {
         "abbreviation": lambda n, e: v_abbreviation(n, rng),
@@ -244,8 +376,9 @@ def main() -> None:
         "translation": lambda n, e: v_translation(n, rng),
     }
     # UFLPA entries first so the small list is well represented, then SDN in random order.
-    order = [e for e in ids if e.startswith("UFLPA")] + rng.sample([e for e in ids if not e.startswith("UFLPA")],
-                                                                   k=sum(1 for e in ids if not e.startswith("UFLPA")))
+    order = [e for e in ids if e.startswith("UFLPA")] + rng.sample(
+        [e for e in ids if not e.startswith("UFLPA")], k=sum(1 for e in ids if not e.startswith("UFLPA"))
+    )
     variants_of: dict[str, list[str]] = defaultdict(list)
     for kind, make in makers.items():
         made = 0
@@ -260,8 +393,12 @@ def main() -> None:
             variants_of[e].append(v)
             made += 1
     # real aliases
-    alias_rows = [(e, a) for e, al in zip(ents["entity_id"], ents["aliases"], strict=True) for a in al
-                  if simple_core(a) and not same_text(a, names[e])]
+    alias_rows = [
+        (e, a)
+        for e, al in zip(ents["entity_id"], ents["aliases"], strict=True)
+        for a in al
+        if simple_core(a) and not same_text(a, names[e])
+    ]
     for e, a in rng.sample(alias_rows, k=min(args.per_kind, len(alias_rows))):
         add("alias", 1, a, e, e)
 

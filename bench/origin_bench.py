@@ -31,8 +31,24 @@ from supplyscope.origin.nonpreferential import default_cfr_index, evaluate_nonpr
 from supplyscope.origin.preferential import evaluate_preferential
 
 GOODS = ["8507.10", "8507.20", "8507.90", "8511.10", "8511.30", "8708.40", "8708.99", "6109.10", "6203.42"]
-MATERIAL_HTS = ["8507.90", "3926.90", "7801.10", "2807.00", "8511.90", "7408.19", "4016.93", "8708.40",
-                "7326.90", "8501.10", "6006.21", "5204.11", "5208.12", "8544.42", "7616.99", "8537.10"]
+MATERIAL_HTS = [
+    "8507.90",
+    "3926.90",
+    "7801.10",
+    "2807.00",
+    "8511.90",
+    "7408.19",
+    "4016.93",
+    "8708.40",
+    "7326.90",
+    "8501.10",
+    "6006.21",
+    "5204.11",
+    "5208.12",
+    "8544.42",
+    "7616.99",
+    "8537.10",
+]
 ORIGINS = ["CHN", "MEX", "USA", "CAN", "KOR", "VNM", "DEU", "JPN"]
 
 
@@ -44,14 +60,23 @@ def synthetic_bom(rng: random.Random) -> dict[str, Any]:
     scale = rng.uniform(0.4, 0.9) * value / sum(shares)
     mats = []
     for i, s in enumerate(shares):
-        m: dict[str, Any] = {"id": f"m{i}", "hts": rng.choice(MATERIAL_HTS), "value": round(s * scale, 2),
-                             "origin": rng.choice(ORIGINS)}
+        m: dict[str, Any] = {
+            "id": f"m{i}",
+            "hts": rng.choice(MATERIAL_HTS),
+            "value": round(s * scale, 2),
+            "origin": rng.choice(ORIGINS),
+        }
         if rng.random() < 0.3:
             m["originating"] = m["origin"] in ("USA", "MEX", "CAN")
         mats.append(m)
-    return {"hts": rng.choice(GOODS), "value": value, "country": rng.choice(["MEX", "USA", "CAN", "CHN"]),
-            "costs": {"net_cost": round(value * rng.uniform(0.8, 0.95), 2)}, "materials": mats,
-            "processes": ["cut_or_knit_to_shape", "sewn_or_assembled"] if rng.random() < 0.5 else []}
+    return {
+        "hts": rng.choice(GOODS),
+        "value": value,
+        "country": rng.choice(["MEX", "USA", "CAN", "CHN"]),
+        "costs": {"net_cost": round(value * rng.uniform(0.8, 0.95), 2)},
+        "materials": mats,
+        "processes": ["cut_or_knit_to_shape", "sewn_or_assembled"] if rng.random() < 0.5 else [],
+    }
 
 
 def make_boms(n: int, seed: int) -> list[BOM]:
@@ -120,8 +145,9 @@ def main() -> None:
     done = qualifying = 0
     eval_secs = cpu_secs = 0.0
     with ProcessPoolExecutor(max_workers=args.workers) as ex:
-        for cnt, ok, secs, cpu in track(ex.map(evaluate_chunk, chunks), total=len(chunks),
-                                   description="evaluating in workers"):
+        for cnt, ok, secs, cpu in track(
+            ex.map(evaluate_chunk, chunks), total=len(chunks), description="evaluating in workers"
+        ):
             done += cnt
             qualifying += ok
             eval_secs += secs
@@ -132,13 +158,19 @@ def main() -> None:
     single_rate = n_base / t_single
     par_rate = done / (eval_secs / args.workers)  # evaluation seconds spread over the workers
     print(f"baseline (re-parse + re-compile the rule file per BOM, 1 process): {base_rate:,.0f} evaluations/s")
-    print(f"compiled once + indexed, 1 process: {single_rate:,.0f} evaluations/s "
-          f"(ratio to baseline {single_rate / base_rate:.1f}x)")
-    print(f"{args.workers} workers, {done:,} BOMs: {par_rate:,.0f} evaluations/s (evaluation time); "
-          f"{done / wall:,.0f}/s wall-clock including generating and validating the BOMs")
-    print(f"CPU time of the evaluation loops: {done / cpu_secs:,.0f} evaluations per CPU-second "
-          f"(= {args.workers * done / cpu_secs:,.0f}/s on {args.workers} uncontended cores); "
-          f"machine load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"compiled once + indexed, 1 process: {single_rate:,.0f} evaluations/s "
+        f"(ratio to baseline {single_rate / base_rate:.1f}x)"
+    )
+    print(
+        f"{args.workers} workers, {done:,} BOMs: {par_rate:,.0f} evaluations/s (evaluation time); "
+        f"{done / wall:,.0f}/s wall-clock including generating and validating the BOMs"
+    )
+    print(
+        f"CPU time of the evaluation loops: {done / cpu_secs:,.0f} evaluations per CPU-second "
+        f"(= {args.workers * done / cpu_secs:,.0f}/s on {args.workers} uncontended cores); "
+        f"machine load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"{qualifying:,} of {done:,} synthetic BOMs qualify under USMCA")
     print(f"peak memory (max RSS of the main process or a worker): {peak_rss_mb():.0f} MB")
 

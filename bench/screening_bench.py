@@ -116,8 +116,13 @@ def speed_names(idx: ScreeningIndex, queries: list[str], n: int, seed: int = 7) 
     out = list(dict.fromkeys(queries))[:n]
     seen = set(out)
     while len(out) < n:
-        name = " ".join([rng.choice(places).title(), *(rng.choice(words).title() for _ in range(rng.randint(1, 3))),
-                         rng.choice(forms)])
+        name = " ".join(
+            [
+                rng.choice(places).title(),
+                *(rng.choice(words).title() for _ in range(rng.randint(1, 3))),
+                rng.choice(forms),
+            ]
+        )
         if name not in seen:
             seen.add(name)
             out.append(name)
@@ -153,14 +158,18 @@ def main() -> None:
     tracemalloc.stop()
     del traced
     print("baseline: nomenklatura LogicV2 (FollowTheMoney/OpenSanctions matcher), same cases, same run")
-    print(f"index: {len(idx):,} entries, {len(idx.names):,} names, {len(idx.vocab):,} blocking features, "
-          f"built in {build_s:.2f}s")
+    print(
+        f"index: {len(idx):,} entries, {len(idx.names):,} names, {len(idx.vocab):,} blocking features, "
+        f"built in {build_s:.2f}s"
+    )
 
     cases = pd.read_csv(CASES, dtype={"query": str, "candidate": str}, keep_default_na=False)
     if args.quick:
         cases = cases.groupby("kind", group_keys=False).head(25)
-    print(f"cases: {len(cases):,} pairs ({int(cases['label'].sum()):,} positive), kinds: "
-          f"{', '.join(sorted(cases['kind'].unique()))}")
+    print(
+        f"cases: {len(cases):,} pairs ({int(cases['label'].sum()):,} positive), kinds: "
+        f"{', '.join(sorted(cases['kind'].unique()))}"
+    )
 
     # -------- quality: ours (cache cleared so list names are normalised again, as nomenklatura does)
     normalize_name.cache_clear()
@@ -212,35 +221,48 @@ def main() -> None:
     print("\nper kind (test split): share of pairs called a match at the default thresholds")
     print(f"{'kind':<16} {'label':>5} {'n':>5} {'ours':>6} {'nk':>6}")
     for (kind, lab), g in test.groupby(["kind", "label"]):
-        print(f"{kind:<16} {lab:>5} {len(g):>5} {(g['ours'] >= DEFAULT_THRESHOLD).mean():>6.2f} "
-              f"{(g['nk'] >= NK_THRESHOLD).mean():>6.2f}")
+        print(
+            f"{kind:<16} {lab:>5} {len(g):>5} {(g['ours'] >= DEFAULT_THRESHOLD).mean():>6.2f} "
+            f"{(g['nk'] >= NK_THRESHOLD).mean():>6.2f}"
+        )
 
     print("\ncalibration of our score on the test split (bin: mean score -> observed share of true matches)")
     bins = np.linspace(0, 1, 6)
     for lo, hi in itertools.pairwise(bins):
         g = test[(test["ours"] >= lo) & (test["ours"] < hi if hi < 1 else test["ours"] <= hi)]
         if len(g):
-            print(f"  [{lo:.1f}, {hi:.1f}): n={len(g):>4}  mean score {g['ours'].mean():.2f}  "
-                  f"observed {g['label'].mean():.2f}")
+            print(
+                f"  [{lo:.1f}, {hi:.1f}): n={len(g):>4}  mean score {g['ours'].mean():.2f}  "
+                f"observed {g['label'].mean():.2f}"
+            )
     brier = float(np.mean((test["ours"] - test["label"]) ** 2))
     print(f"  Brier score {brier:.3f}")
 
     # end to end: screen each test query against ALL lists (blocking + scoring), as a user would
     res = idx.screen_many(test["query"].tolist())
-    found = np.array([cid in {h.entity_id for h in hits} for cid, hits in zip(test["candidate_entity_id"], res,
-                                                                              strict=True)])
+    found = np.array(
+        [cid in {h.entity_id for h in hits} for cid, hits in zip(test["candidate_entity_id"], res, strict=True)]
+    )
     pos = test["label"].to_numpy() == 1
-    print(f"\nend to end on the test split, screening each query against all {len(idx):,} entries: "
-          f"true entity among the hits for {found[pos].mean():.3f} of positives; the wrong (negative) "
-          f"entity among the hits for {found[~pos].mean():.3f} of negatives")
+    print(
+        f"\nend to end on the test split, screening each query against all {len(idx):,} entries: "
+        f"true entity among the hits for {found[pos].mean():.3f} of positives; the wrong (negative) "
+        f"entity among the hits for {found[~pos].mean():.3f} of negatives"
+    )
     cands = idx.candidates([normalize_name(x) for x in test["query"][pos]])
     ent = {e: i for i, e in enumerate(idx.entity_id)}
-    blocked = np.mean([ent[c] in {int(idx.owner[r]) for r in rows}
-                       for c, rows in zip(test["candidate_entity_id"][pos], cands, strict=True)])
+    blocked = np.mean(
+        [
+            ent[c] in {int(idx.owner[r]) for r in rows}
+            for c, rows in zip(test["candidate_entity_id"][pos], cands, strict=True)
+        ]
+    )
     print(f"blocking recall (true entity among the candidates scored): {blocked:.4f}")
 
-    print(f"\npair scoring: ours {len(cases) / ours_pair_s:,.0f} pairs/s, nomenklatura {len(cases) / nk_pair_s:,.0f} "
-          f"pairs/s (ratio {nk_pair_s / ours_pair_s:.1f}x)")
+    print(
+        f"\npair scoring: ours {len(cases) / ours_pair_s:,.0f} pairs/s, nomenklatura {len(cases) / nk_pair_s:,.0f} "
+        f"pairs/s (ratio {nk_pair_s / ours_pair_s:.1f}x)"
+    )
 
     # -------- throughput: names screened per second against all lists
     names = speed_names(idx, cases["query"].tolist(), n_speed)
@@ -250,9 +272,11 @@ def main() -> None:
     hits = idx.screen_many(names)
     ours_s, ours_cpu = time.perf_counter() - t, time.process_time() - c
     ours_rate = n_speed / ours_s
-    print(f"\nthroughput, 1 process: ours {ours_rate:,.0f} names/s wall, {n_speed / ours_cpu:,.0f} names/s of CPU "
-          f"time ({n_speed:,} names: case queries + SYNTHETIC names from list words; "
-          f"{sum(1 for h in hits if h):,} with hits)")
+    print(
+        f"\nthroughput, 1 process: ours {ours_rate:,.0f} names/s wall, {n_speed / ours_cpu:,.0f} names/s of CPU "
+        f"time ({n_speed:,} names: case queries + SYNTHETIC names from list words; "
+        f"{sum(1 for h in hits if h):,} with hits)"
+    )
 
     # baseline: same candidates, nomenklatura LogicV2 scoring
     cand_entities = [nk_entity(model, f"n{r}", n) for r, n in enumerate(idx.names)]
@@ -269,11 +293,15 @@ def main() -> None:
     nk_s, nk_cpu = time.perf_counter() - t, time.process_time() - c
     nk_rate = len(sample) / nk_s
     ours_first = sum(1 for h in hits[: len(sample)] if h)
-    print(f"throughput, 1 process: nomenklatura LogicV2 on the same candidates {nk_rate:,.0f} names/s wall, "
-          f"{len(sample) / nk_cpu:,.0f} names/s of CPU time (first {len(sample):,} of the same names; "
-          f"{nk_hits:,} with hits, ours {ours_first:,})")
-    print(f"throughput ratio ours/nomenklatura: {ours_rate / nk_rate:.1f}x wall, "
-          f"{(n_speed / ours_cpu) / (len(sample) / nk_cpu):.1f}x CPU time")
+    print(
+        f"throughput, 1 process: nomenklatura LogicV2 on the same candidates {nk_rate:,.0f} names/s wall, "
+        f"{len(sample) / nk_cpu:,.0f} names/s of CPU time (first {len(sample):,} of the same names; "
+        f"{nk_hits:,} with hits, ours {ours_first:,})"
+    )
+    print(
+        f"throughput ratio ours/nomenklatura: {ours_rate / nk_rate:.1f}x wall, "
+        f"{(n_speed / ours_cpu) / (len(sample) / nk_cpu):.1f}x CPU time"
+    )
 
     # two processes (fork shares the built index)
     _INDEX = idx
@@ -286,20 +314,26 @@ def main() -> None:
             p.map(_worker, [names[:half], names[half:]])
         two_s = time.perf_counter() - t
         two_rate = n_speed / two_s
-        print(f"throughput, 2 processes: {two_rate:,.0f} names/s wall (the machine is shared: compare with the "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+        print(
+            f"throughput, 2 processes: {two_rate:,.0f} names/s wall (the machine is shared: compare with the "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+        )
     else:
         two_rate = ours_rate
     est = 1_000_000 / two_rate
     est_cpu = 1_000_000 / (2 * n_speed / ours_cpu)
     how = "MEASURED" if n_speed >= 1_000_000 else f"EXTRAPOLATED from {n_speed:,} measured"
-    print(f"1M names, {how}: ~{est / 60:.1f} min wall on 2 processes as measured; "
-          f"~{est_cpu / 60:.1f} min if 2 cores were free (from CPU time) + {build_s:.0f} s index build "
-          f"(goal < 5 min)")
+    print(
+        f"1M names, {how}: ~{est / 60:.1f} min wall on 2 processes as measured; "
+        f"~{est_cpu / 60:.1f} min if 2 cores were free (from CPU time) + {build_s:.0f} s index build "
+        f"(goal < 5 min)"
+    )
 
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak memory: {peak / 1e6:,.0f} MB traced Python allocations (index build + 500 names), "
-          f"max RSS {rss:,.0f} MB")
+    print(
+        f"\npeak memory: {peak / 1e6:,.0f} MB traced Python allocations (index build + 500 names), "
+        f"max RSS {rss:,.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -62,10 +62,17 @@ def synthetic_graph(n_edges: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataF
     src, dst = np.concatenate(srcs), np.concatenate(dsts)
     ids = np.array([f"N{i}" for i in range(n)], dtype=object)
     kind = np.where(np.arange(n) >= offsets[TIERS], "source", "facility")
-    nodes = pd.DataFrame({"id": ids, "name": ids, "kind": kind,
-                          "country": np.array(COUNTRIES, dtype=object)[rng.integers(0, len(COUNTRIES), size=n)]})
-    edges = pd.DataFrame({"supplier": ids[src], "buyer": ids[dst], "hs": np.concatenate(hs),
-                          "share": np.concatenate(shares)})
+    nodes = pd.DataFrame(
+        {
+            "id": ids,
+            "name": ids,
+            "kind": kind,
+            "country": np.array(COUNTRIES, dtype=object)[rng.integers(0, len(COUNTRIES), size=n)],
+        }
+    )
+    edges = pd.DataFrame(
+        {"supplier": ids[src], "buyer": ids[dst], "hs": np.concatenate(hs), "share": np.concatenate(shares)}
+    )
     products = pd.DataFrame({"hs": sorted(set(edges["hs"])), "description": "synthetic product"})
     return nodes, products, edges
 
@@ -75,9 +82,12 @@ def run_ours(nodes: pd.DataFrame, products: pd.DataFrame, edges: pd.DataFrame) -
 
     g = build_graph(nodes, products, edges, final="N0")
     r = trace(g)
-    return {"tiers": [{c.country: c.share for c in t.countries} for t in r.rollup.tiers],
-            "min_cut": len(r.structure.min_cut), "articulation_points": len(r.structure.articulation_points),
-            "bridges": len(r.structure.bridges)}
+    return {
+        "tiers": [{c.country: c.share for c in t.countries} for t in r.rollup.tiers],
+        "min_cut": len(r.structure.min_cut),
+        "articulation_points": len(r.structure.articulation_points),
+        "bridges": len(r.structure.bridges),
+    }
 
 
 def run_networkx(nodes: pd.DataFrame, products: pd.DataFrame, edges: pd.DataFrame) -> dict[str, Any]:
@@ -133,13 +143,28 @@ def worker(variant: str, n_edges: int, seed: int) -> None:
     out = fn(nodes, products, edges)
     secs = time.perf_counter() - t1
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"variant": variant, "edges": len(edges), "nodes": len(nodes), "seconds": secs,
-                      "generate_seconds": gen, "peak_rss_mb": peak_mb, "result": out}))
+    print(
+        json.dumps(
+            {
+                "variant": variant,
+                "edges": len(edges),
+                "nodes": len(nodes),
+                "seconds": secs,
+                "generate_seconds": gen,
+                "peak_rss_mb": peak_mb,
+                "result": out,
+            }
+        )
+    )
 
 
 def spawn(variant: str, n_edges: int, seed: int) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, __file__, "--worker", variant, "--edges", str(n_edges), "--seed", str(seed)],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--worker", variant, "--edges", str(n_edges), "--seed", str(seed)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
 
@@ -166,17 +191,23 @@ def main() -> None:
     print("SYNTHETIC graphs (random layered supply networks, 6 tiers, 5 suppliers per buyer); not real data.")
     base = spawn("networkx", small, args.seed)
     ours_small = spawn("ours", small, args.seed)
-    agree = (_same_tiers(base["result"]["tiers"], ours_small["result"]["tiers"])
-             and all(base["result"][k] == ours_small["result"][k]
-                     for k in ("min_cut", "articulation_points", "bridges")))
+    agree = _same_tiers(base["result"]["tiers"], ours_small["result"]["tiers"]) and all(
+        base["result"][k] == ours_small["result"][k] for k in ("min_cut", "articulation_points", "bridges")
+    )
     print(f"{small:>9,} edges  networkx baseline {base['seconds']:8.2f} s  peak RSS {base['peak_rss_mb']:7.0f} MB")
-    print(f"{small:>9,} edges  supplyscope       {ours_small['seconds']:8.2f} s  peak RSS "
-          f"{ours_small['peak_rss_mb']:7.0f} MB")
-    print(f"speed-up vs networkx at {small:,} edges: {base['seconds'] / ours_small['seconds']:.1f}x; "
-          f"same tier shares, min-cut size, articulation points and bridges: {agree}")
+    print(
+        f"{small:>9,} edges  supplyscope       {ours_small['seconds']:8.2f} s  peak RSS "
+        f"{ours_small['peak_rss_mb']:7.0f} MB"
+    )
+    print(
+        f"speed-up vs networkx at {small:,} edges: {base['seconds'] / ours_small['seconds']:.1f}x; "
+        f"same tier shares, min-cut size, articulation points and bridges: {agree}"
+    )
     big = spawn("ours", scale, args.seed)
-    print(f"{big['edges']:>9,} edges  supplyscope       {big['seconds']:8.2f} s  peak RSS {big['peak_rss_mb']:7.0f} MB "
-          f"({big['nodes']:,} nodes; graph generation {big['generate_seconds']:.1f} s not counted)")
+    print(
+        f"{big['edges']:>9,} edges  supplyscope       {big['seconds']:8.2f} s  peak RSS {big['peak_rss_mb']:7.0f} MB "
+        f"({big['nodes']:,} nodes; graph generation {big['generate_seconds']:.1f} s not counted)"
+    )
     goal = big["seconds"] < 60 and big["peak_rss_mb"] < 4096
     print(f"goal (1M edges < 60 s and < 4 GB on 2 cores): {'met' if goal else 'NOT met'} at {big['edges']:,} edges")
 

@@ -43,8 +43,13 @@ USGS = "USGS Mineral Commodity Summaries 2026, world mine production 2024"
 ASSUMPTION = "assumption, not data: equal split between different inputs"
 
 # USGS country names that differ from the Growth Lab location names
-USGS_NAMES = {"Congo (Kinshasa)": "COD", "Korea, North": "PRK", "Korea, Republic of": "KOR",
-              "Turkey": "TUR", "United States": "USA"}
+USGS_NAMES = {
+    "Congo (Kinshasa)": "COD",
+    "Korea, North": "PRK",
+    "Korea, Republic of": "KOR",
+    "Turkey": "TUR",
+    "United States": "USA",
+}
 
 PRODUCTS = {
     "850760": "Lithium-ion accumulators (cells and batteries)",
@@ -112,29 +117,52 @@ def build(shared: Path) -> dict[str, object]:
     edges: list[dict[str, object]] = []
 
     def node(nid: str, name: str, kind: str, country: str, note: str = "", owner: str = "") -> str:
-        nodes.append({"id": nid, "name": name, "kind": kind, "country": country, "region": "", "owner": owner,
-                      "address": "", "note": note})
+        nodes.append(
+            {
+                "id": nid,
+                "name": name,
+                "kind": kind,
+                "country": country,
+                "region": "",
+                "owner": owner,
+                "address": "",
+                "note": note,
+            }
+        )
         return nid
 
     def edge(supplier: str, buyer: str, hs: str, share: float, note: str) -> None:
         edges.append({"supplier": supplier, "buyer": buyer, "hs": hs, "share": round(share, 9), "note": note})
 
-    pack = node("PACK_USA", "Illustrative EV battery-pack plant (not a real firm)", "facility", "USA",
-                "final product; its non-cell inputs (BMS, housing, wiring) are not mapped",
-                owner="Illustrative EV maker (not a real firm)")
+    pack = node(
+        "PACK_USA",
+        "Illustrative EV battery-pack plant (not a real firm)",
+        "facility",
+        "USA",
+        "final product; its non-cell inputs (BMS, housing, wiring) are not mapped",
+        owner="Illustrative EV maker (not a real firm)",
+    )
 
     # mines first (shared by every refiner)
     mines: dict[str, list[tuple[str, float]]] = {}
     skipped_all: dict[str, list[str]] = {}
-    for commodity, hs, label in (("lithium", "253090", "lithium"), ("nickel", "260400", "nickel"),
-                                 ("cobalt", "260500", "cobalt"), ("graphite (natural)", "250410", "graphite")):
+    for commodity, hs, label in (
+        ("lithium", "253090", "lithium"),
+        ("nickel", "260400", "nickel"),
+        ("cobalt", "260500", "cobalt"),
+        ("graphite (natural)", "250410", "graphite"),
+    ):
         rows, world, skipped = usgs_mine_shares(shared, commodity, names)
         skipped_all[commodity] = skipped
         mines[label] = []
         for iso, share, tonnes in rows:
-            nid = node(f"MINE_{label.upper()}_{iso or 'OTHER'}",
-                       f"Illustrative {label} mines, {iso or 'other countries'}", "source", iso,
-                       f"{USGS}: {tonnes:,.0f} t of {world:,.0f} t, the sum of the country rows ({commodity})")
+            nid = node(
+                f"MINE_{label.upper()}_{iso or 'OTHER'}",
+                f"Illustrative {label} mines, {iso or 'other countries'}",
+                "source",
+                iso,
+                f"{USGS}: {tonnes:,.0f} t of {world:,.0f} t, the sum of the country rows ({commodity})",
+            )
             mines[label].append((nid, share))
         mines[label + "_hs"] = [(hs, 0.0)]
 
@@ -145,14 +173,21 @@ def build(shared: Path) -> dict[str, object]:
 
     # refined materials: countries by US 2024 imports
     refiners: dict[str, list[tuple[str, float]]] = {}
-    for label, hs_lines, hs, threshold in (("lithium", ["283691", "282520"], "283691", 0.03),
-                                           ("nickel", ["750210"], "750210", 0.03),
-                                           ("cobalt", ["810520", "282200"], "810520", 0.03)):
+    for label, hs_lines, hs, threshold in (
+        ("lithium", ["283691", "282520"], "283691", 0.03),
+        ("nickel", ["750210"], "750210", 0.03),
+        ("cobalt", ["810520", "282200"], "810520", 0.03),
+    ):
         kept, total = us_partner_shares(shared, hs_lines, threshold)
         refiners[label] = []
         for iso, share, value in kept:
-            nid = node(f"REFINE_{label.upper()}_{iso}", f"Illustrative {label} refinery, {iso}", "facility", iso,
-                       f"{CENSUS}, HS {'+'.join(hs_lines)}: ${value / 1e6:,.1f} M of ${total / 1e6:,.1f} M")
+            nid = node(
+                f"REFINE_{label.upper()}_{iso}",
+                f"Illustrative {label} refinery, {iso}",
+                "facility",
+                iso,
+                f"{CENSUS}, HS {'+'.join(hs_lines)}: ${value / 1e6:,.1f} M of ${total / 1e6:,.1f} M",
+            )
             refiners[label].append((nid, share))
             buy_from_mines(nid, label)
         refiners[label + "_hs"] = [(hs, 0.0)]
@@ -160,18 +195,33 @@ def build(shared: Path) -> dict[str, object]:
     anodes, anode_total = us_partner_shares(shared, ["380110"], 0.03)
     anode_nodes = []
     for iso, share, value in anodes:
-        nid = node(f"ANODE_{iso}", f"Illustrative anode-material plant, {iso}", "facility", iso,
-                   f"{CENSUS}, HS 380110: ${value / 1e6:,.1f} M of ${anode_total / 1e6:,.1f} M")
+        nid = node(
+            f"ANODE_{iso}",
+            f"Illustrative anode-material plant, {iso}",
+            "facility",
+            iso,
+            f"{CENSUS}, HS 380110: ${value / 1e6:,.1f} M of ${anode_total / 1e6:,.1f} M",
+        )
         anode_nodes.append((nid, share))
         buy_from_mines(nid, "graphite")
 
     cells, cell_total = us_partner_shares(shared, ["850760"], 0.01)
     for iso, share, value in cells:
-        cell = node(f"CELL_{iso}", f"Illustrative lithium-ion cell plant, {iso}", "facility", iso,
-                    f"{CENSUS}, HS 850760: ${value / 1e6:,.1f} M of ${cell_total / 1e6:,.1f} M")
+        cell = node(
+            f"CELL_{iso}",
+            f"Illustrative lithium-ion cell plant, {iso}",
+            "facility",
+            iso,
+            f"{CENSUS}, HS 850760: ${value / 1e6:,.1f} M of ${cell_total / 1e6:,.1f} M",
+        )
         edge(cell, pack, "850760", share, f"{CENSUS}: partner share of HS 850760")
-        cathode = node(f"CATHODE_FOR_{iso}", f"Cathode-material supplier of the {iso} cell plant (country not mapped)",
-                       "facility", "", "no public figure in the shared data gives cathode output by country")
+        cathode = node(
+            f"CATHODE_FOR_{iso}",
+            f"Cathode-material supplier of the {iso} cell plant (country not mapped)",
+            "facility",
+            "",
+            "no public figure in the shared data gives cathode output by country",
+        )
         edge(cathode, cell, "382499", 0.5, ASSUMPTION + " (cathode 1/2, anode 1/2)")
         for nid, s in anode_nodes:
             edge(nid, cell, "380110", 0.5 * s, f"{ASSUMPTION} (anode 1/2) x {CENSUS} share of HS 380110")
@@ -181,7 +231,10 @@ def build(shared: Path) -> dict[str, object]:
                 edge(nid, cathode, hs, s / 3, f"{ASSUMPTION} (1/3 {label}) x {CENSUS} share")
     return {
         "name": "EV battery pack supply map (illustrative firms, real country shares)",
-        "note": "Firms and facilities are illustrative, not real companies. Country shares: " + CENSUS + "; " + USGS
+        "note": "Firms and facilities are illustrative, not real companies. Country shares: "
+        + CENSUS
+        + "; "
+        + USGS
         + ". Splits between different inputs are stated assumptions. Built by tools/bundle_network.py.",
         "final": pack,
         "final_product": "850760",
@@ -199,9 +252,11 @@ def write(doc: dict[str, object]) -> dict[str, int]:
     folder = OUT / "ev_battery_csv"
     folder.mkdir(exist_ok=True)
     counts = {}
-    for table, cols in (("nodes", ["id", "name", "kind", "country", "region", "owner", "address", "note"]),
-                        ("products", ["hs", "description"]),
-                        ("edges", ["supplier", "buyer", "hs", "share", "note"])):
+    for table, cols in (
+        ("nodes", ["id", "name", "kind", "country", "region", "owner", "address", "note"]),
+        ("products", ["hs", "description"]),
+        ("edges", ["supplier", "buyer", "hs", "share", "note"]),
+    ):
         rows = doc[table]
         assert isinstance(rows, list)
         with (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") as fh:
@@ -244,8 +299,12 @@ def provenance(shared: Path, counts: dict[str, int], skipped: dict[str, list[str
         "",
     ]
     lines += [f"- {c}: {', '.join(s) if s else 'none'}" for c, s in skipped.items()]
-    lines += ["", "| file | rows |", "|---|---|", "| `ev_battery.json` | "
-              f"{counts['nodes']} nodes, {counts['products']} products, {counts['edges']} edges |"]
+    lines += [
+        "",
+        "| file | rows |",
+        "|---|---|",
+        f"| `ev_battery.json` | {counts['nodes']} nodes, {counts['products']} products, {counts['edges']} edges |",
+    ]
     lines += [f"| `ev_battery_csv/{t}.csv` | {n} |" for t, n in counts.items()]
     lines += ["| `ev_battery_csv/meta.csv` | 4 |", ""]
     PROV.parent.mkdir(parents=True, exist_ok=True)

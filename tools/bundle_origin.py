@@ -43,10 +43,16 @@ def main() -> None:
             data = json.load(fh)
         n = len(data["rules"])
         alts = sum(len(r["alternatives"]) for r in data["rules"])
-        rows.append((f"us_19cfr/{name}", f"{data['authority']} via PyPI originshift==0.3.0 originshift/data/corpus",
-                     f"eCFR issue {data['source_issue_date']}, HTSUS 2026 / HS 2022",
-                     "US Government work, public domain; packaging Apache-2.0",
-                     f"{n:,} rules ({alts:,} alternatives)", sha(p)))
+        rows.append(
+            (
+                f"us_19cfr/{name}",
+                f"{data['authority']} via PyPI originshift==0.3.0 originshift/data/corpus",
+                f"eCFR issue {data['source_issue_date']}, HTSUS 2026 / HS 2022",
+                "US Government work, public domain; packaging Apache-2.0",
+                f"{n:,} rules ({alts:,} alternatives)",
+                sha(p),
+            )
+        )
 
     uk_out = OUT / "uk_psr"
     uk_out.mkdir(parents=True, exist_ok=True)
@@ -56,15 +62,30 @@ def main() -> None:
         with gzip.open(p, "rt", encoding="utf-8") as fh:
             n = len(json.load(fh)["rule_sets"])
         total += n
-        rows.append((f"uk_psr/{p.name}", f"{UK_COMMIT} lib/rules_of_origin/roo_schemes_uk/rule_sets/{p.name[:-3]}",
-                     "rule sets last changed ea83cb11 (2026-08-11)", "OGL v3 (data); MIT (code)", f"{n:,} rule sets",
-                     sha(p)))
+        rows.append(
+            (
+                f"uk_psr/{p.name}",
+                f"{UK_COMMIT} lib/rules_of_origin/roo_schemes_uk/rule_sets/{p.name[:-3]}",
+                "rule sets last changed ea83cb11 (2026-08-11)",
+                "OGL v3 (data); MIT (code)",
+                f"{n:,} rule sets",
+                sha(p),
+            )
+        )
     meta = src / "uk_roo_schemes_metadata.json.gz"
     shutil.copyfile(meta, uk_out / meta.name)
     with gzip.open(meta, "rt", encoding="utf-8") as fh:
         n_schemes = len(json.load(fh)["schemes"])
-    rows.append((f"uk_psr/{meta.name}", f"{UK_COMMIT} lib/rules_of_origin/roo_schemes_uk.json", "2026-08-11",
-                 "OGL v3 (data); MIT (code)", f"{n_schemes} schemes", sha(meta)))
+    rows.append(
+        (
+            f"uk_psr/{meta.name}",
+            f"{UK_COMMIT} lib/rules_of_origin/roo_schemes_uk.json",
+            "2026-08-11",
+            "OGL v3 (data); MIT (code)",
+            f"{n_schemes} schemes",
+            sha(meta),
+        )
+    )
 
     import sys
 
@@ -73,8 +94,16 @@ def main() -> None:
 
     for p in sorted((OUT / "us_fta").glob("*.yaml")):
         a = load_agreement(p)
-        rows.append((f"us_fta/{p.name}", f"hand-encoded from {a.legal}", "see each rule's `legal`",
-                     "our encoding (Apache-2.0) of public-domain legal texts", f"{len(a.rules)} rules", sha(p)))
+        rows.append(
+            (
+                f"us_fta/{p.name}",
+                f"hand-encoded from {a.legal}",
+                "see each rule's `legal`",
+                "our encoding (Apache-2.0) of public-domain legal texts",
+                f"{len(a.rules)} rules",
+                sha(p),
+            )
+        )
 
     lines = [
         "# Origin bundle: provenance",

@@ -61,22 +61,30 @@ def main() -> None:
 
     meta = {
         "SDN": {
-            "file": "sdn.parquet", "version": sdn.version, "entries": len(sdn.frame),
+            "file": "sdn.parquet",
+            "version": sdn.version,
+            "entries": len(sdn.frame),
             "aliases": int(sdn.frame["aliases"].map(len).sum()),
             "with_country": int(sdn.frame["country"].notna().sum()),
             "source": "OFAC Specially Designated Nationals list, sdn.csv, via "
-                      "jackdwyer/specially-designated-nationals-list@a5ec3c5ee4aae1b36ba24897a051787ea5429d30",
-            "licence": "US government work, public domain", "sha256": file_checksum(sdn_path),
+            "jackdwyer/specially-designated-nationals-list@a5ec3c5ee4aae1b36ba24897a051787ea5429d30",
+            "licence": "US government work, public domain",
+            "sha256": file_checksum(sdn_path),
             "caveat": SDN_CAVEAT,
             "unresolved_countries": dict(sdn.unresolved_countries.most_common()),
         },
         "UFLPA": {
-            "file": "uflpa.parquet", "version": uflpa.version, "entries": len(uflpa.frame),
-            "aliases": int(uflpa.frame["aliases"].map(len).sum()), "expected_entries": 144,
-            "partial": True, "with_country": 0,
+            "file": "uflpa.parquet",
+            "version": uflpa.version,
+            "entries": len(uflpa.frame),
+            "aliases": int(uflpa.frame["aliases"].map(len).sum()),
+            "expected_entries": 144,
+            "partial": True,
+            "with_country": 0,
             "source": "UFLPA Entity List (DHS/FLETF) compiled from the DHS UFLPA Strategy and Federal "
-                      "Register notices 2022-06 to 2025-01 (shared/data/screening/uflpa_entity_list.csv)",
-            "licence": "US government work, public domain", "sha256": file_checksum(uflpa_path),
+            "Register notices 2022-06 to 2025-01 (shared/data/screening/uflpa_entity_list.csv)",
+            "licence": "US government work, public domain",
+            "sha256": file_checksum(uflpa_path),
             "caveat": UFLPA_CAVEAT,
         },
     }
@@ -93,18 +101,24 @@ def main() -> None:
         "|---|---|---|---|---|---|",
     ]
     for code, m in meta.items():
-        lines.append(f"| `{m['file']}` ({code}) | {m['source']} | {m['version']} | {m['licence']} | "
-                     f"{m['entries']:,} | {m['caveat']} |")
+        lines.append(
+            f"| `{m['file']}` ({code}) | {m['source']} | {m['version']} | {m['licence']} | "
+            f"{m['entries']:,} | {m['caveat']} |"
+        )
     lines += ["", "Source file checksums (SHA-256):", ""]
     lines += [f"- `{p.name}`: `{file_checksum(p)}`" for p in (sdn_path, uflpa_path)]
-    lines += ["", f"SDN rows whose country could not be inferred from the remarks: "
-              f"{len(sdn.frame) - meta['SDN']['with_country']:,} (country left empty).",
-              "UFLPA rows carry no country: the compiled file does not state one, and none was assumed.",
-              "The SDN source has 14,966 lines after its header (SOURCES.md counts 14,966 rows); the last is "
-              "the DOS end-of-file byte (0x1A) Treasury appends, not an entry, hence 14,965 rows.",
-              "",
-              "`lists.json` is derived from the two files above: each list's version, counts, source, licence and",
-              "caveat, read by `supplyscope lists info`.", ""]
+    lines += [
+        "",
+        f"SDN rows whose country could not be inferred from the remarks: "
+        f"{len(sdn.frame) - meta['SDN']['with_country']:,} (country left empty).",
+        "UFLPA rows carry no country: the compiled file does not state one, and none was assumed.",
+        "The SDN source has 14,966 lines after its header (SOURCES.md counts 14,966 rows); the last is "
+        "the DOS end-of-file byte (0x1A) Treasury appends, not an entry, hence 14,965 rows.",
+        "",
+        "`lists.json` is derived from the two files above: each list's version, counts, source, licence and",
+        "caveat, read by `supplyscope lists info`.",
+        "",
+    ]
     (OUT / "PROVENANCE.md").write_text("\n".join(lines), encoding="utf-8")
     for code, m in meta.items():
         print(f"{code}: {m['entries']} entries, {m['aliases']} aliases -> {OUT / str(m['file'])}")

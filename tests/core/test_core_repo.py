@@ -60,6 +60,9 @@ def test_ruff_clean() -> None:
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     proc = subprocess.run([ruff, "check", "src", "tests", "bench", "tools"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:]
+    fmt = [ruff, "format", "--check", "src", "tests", "bench", "tools"]
+    proc = subprocess.run(fmt, cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, "run `ruff format`:\n" + proc.stdout[-3000:]
 
 
 def test_mypy_strict_clean() -> None:

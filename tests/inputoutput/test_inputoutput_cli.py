@@ -18,8 +18,7 @@ runner = CliRunner()
 
 def test_exposure_json_shape(icio: IOTable, tmp_path: Path) -> None:
     out = tmp_path / "exp.html"
-    res = runner.invoke(app, ["exposure", "--country", "USA", "--source", "CHN", "--format", "json",
-                              "--out", str(out)])
+    res = runner.invoke(app, ["exposure", "--country", "USA", "--source", "CHN", "--format", "json", "--out", str(out)])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["country"] == "USA" and doc["source"] == "CHN"
@@ -35,8 +34,9 @@ def test_exposure_json_shape(icio: IOTable, tmp_path: Path) -> None:
 
 def test_shock_json_shape(tmp_path: Path) -> None:
     out = tmp_path / "shock.html"
-    res = runner.invoke(app, ["shock", str(DATA / "scenario_example.toml"), "--format", "json", "--top", "5",
-                              "--out", str(out)])
+    res = runner.invoke(
+        app, ["shock", str(DATA / "scenario_example.toml"), "--format", "json", "--top", "5", "--out", str(out)]
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert [s["name"] for s in doc["scenarios"]] == ["PRC gallium/germanium restriction", "Electronics halt"]

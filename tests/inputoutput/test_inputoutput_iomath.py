@@ -72,8 +72,9 @@ def test_lu_rows_columns_and_inverse_agree(miller_blair: IOTable) -> None:
 
 def test_inactive_nodes_stay_identity() -> None:
     Z = np.array([[10.0, 0.0, 5.0], [0.0, 0.0, 0.0], [2.0, 0.0, 1.0]])
-    t = IOTable.create(Z=Z, Y=np.array([85.0, 0.0, 47.0]), regions=["A", "A", "A"], sectors=["a", "b", "c"],
-                       name="t", unit="u")
+    t = IOTable.create(
+        Z=Z, Y=np.array([85.0, 0.0, 47.0]), regions=["A", "A", "A"], sectors=["a", "b", "c"], name="t", unit="u"
+    )
     assert t.x[1] == 0.0
     L = t.lu.inverse()
     assert L[1, 1] == pytest.approx(1.0)

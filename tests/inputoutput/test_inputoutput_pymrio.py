@@ -53,5 +53,4 @@ def test_shipped_icio_table(icio: IOTable) -> None:
     np.testing.assert_allclose(output_multipliers(icio.lu), L.sum(axis=0), atol=1e-9)
     c = np.divide(icio.v, icio.x, out=np.zeros(icio.n), where=icio.x > 0)
     np.testing.assert_allclose(value_added_multipliers(icio.lu, icio.v, icio.x), c @ L, atol=1e-9)
-    np.testing.assert_allclose(pm.calc_x_from_L(pio.L, icio.y).to_numpy().ravel(), icio.lu.solve(icio.y),
-                               rtol=1e-9)
+    np.testing.assert_allclose(pm.calc_x_from_L(pio.L, icio.y).to_numpy().ravel(), icio.lu.solve(icio.y), rtol=1e-9)

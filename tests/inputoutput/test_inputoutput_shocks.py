@@ -39,11 +39,14 @@ def test_zero_shock_changes_nothing(icio: IOTable) -> None:
 
 
 def test_linear_scaling_and_additivity(icio: IOTable) -> None:
-    a, b, both = run_scenarios(icio, [
-        _one("CHN", "C24B", 0.1, "a"),
-        _one("TWN", "C26", 0.3, "b"),
-        Scenario("both", (Shock("CHN", "C24B", 0.2), Shock("TWN", "C26", 0.6))),
-    ])
+    a, b, both = run_scenarios(
+        icio,
+        [
+            _one("CHN", "C24B", 0.1, "a"),
+            _one("TWN", "C26", 0.3, "b"),
+            Scenario("both", (Shock("CHN", "C24B", 0.2), Shock("TWN", "C26", 0.6))),
+        ],
+    )
     cols = ["output_loss", "demand_loss", "direct_loss", "indirect_loss"]
     get = {r.scenario.name: r.impacts.set_index(["country", "industry"])[cols] for r in (a, b, both)}
     combined = (get["a"] + get["b"]).mul(2.0).reindex(get["both"].index)
@@ -69,11 +72,15 @@ def test_scenario_files() -> None:
     [
         ({}, "expected a list under the key 'scenario'"),
         ({"scenario": [{"shock": [{"country": "CHN", "sector": "C26", "cut": 0.1}]}]}, r"scenario\[1\]\.name"),
-        ({"scenario": [{"name": "a", "shock": [{"country": "CHN", "sector": "C26", "cut": 1.5}]}]},
-         r"scenario\[1\]\.shock\[1\]\.cut: must be a number from 0 to 1, got 1\.5"),
+        (
+            {"scenario": [{"name": "a", "shock": [{"country": "CHN", "sector": "C26", "cut": 1.5}]}]},
+            r"scenario\[1\]\.shock\[1\]\.cut: must be a number from 0 to 1, got 1\.5",
+        ),
         ({"scenario": [{"name": "a", "shock": [{"country": "CHN", "cut": 0.1}]}]}, "missing key 'sector'"),
-        ({"scenario": [{"name": "a", "shock": [{"country": "CHN", "sector": "C26", "cut": 0.1, "x": 1}]}]},
-         r"unknown keys \['x'\]"),
+        (
+            {"scenario": [{"name": "a", "shock": [{"country": "CHN", "sector": "C26", "cut": 0.1, "x": 1}]}]},
+            r"unknown keys \['x'\]",
+        ),
         ({"scenario": [{"name": "a", "shock": []}]}, "at least one shock"),
     ],
 )

@@ -63,8 +63,16 @@ def test_unbalanced_and_overfull_columns_are_rejected(tmp_path: Path) -> None:
         read_icio_csv(path)
     Z = np.array([[5.0, 1.0], [6.0, 1.0]])
     with pytest.raises(DataError, match=r"columns of A sum to 1 or more: R_a \(1\.100\)"):
-        IOTable.create(Z=Z, Y=np.array([4.0, 3.0]), x=np.array([10.0, 10.0]), regions=["R", "R"],
-                       sectors=["a", "b"], name="t", unit="u", balance_rtol=1.0)
+        IOTable.create(
+            Z=Z,
+            Y=np.array([4.0, 3.0]),
+            x=np.array([10.0, 10.0]),
+            regions=["R", "R"],
+            sectors=["a", "b"],
+            name="t",
+            unit="u",
+            balance_rtol=1.0,
+        )
 
 
 def test_shape_and_label_errors() -> None:
@@ -73,11 +81,26 @@ def test_shape_and_label_errors() -> None:
     with pytest.raises(DataError, match="duplicate node labels: R_a"):
         IOTable.create(Z=np.zeros((2, 2)), Y=np.ones(2), regions=["R", "R"], sectors=["a", "a"], name="t", unit="u")
     with pytest.raises(DataError, match="row R_b vs column R_c"):
-        IOTable.create(Z=np.zeros((2, 2)), Y=np.ones(2), regions=["R", "R"], sectors=["a", "b"],
-                       col_sectors=["a", "c"], name="t", unit="u")
+        IOTable.create(
+            Z=np.zeros((2, 2)),
+            Y=np.ones(2),
+            regions=["R", "R"],
+            sectors=["a", "b"],
+            col_sectors=["a", "c"],
+            name="t",
+            unit="u",
+        )
     with pytest.raises(DataError, match="inputs but zero output: R_b"):
-        IOTable.create(Z=np.array([[0.0, 1.0], [0.0, 0.0]]), Y=np.array([0.0, 0.0]), x=np.array([1.0, 0.0]),
-                       regions=["R", "R"], sectors=["a", "b"], name="t", unit="u", balance_rtol=1.0)
+        IOTable.create(
+            Z=np.array([[0.0, 1.0], [0.0, 0.0]]),
+            Y=np.array([0.0, 0.0]),
+            x=np.array([1.0, 0.0]),
+            regions=["R", "R"],
+            sectors=["a", "b"],
+            name="t",
+            unit="u",
+            balance_rtol=1.0,
+        )
 
 
 def test_sector_major_npz_is_reordered(tmp_path: Path) -> None:
@@ -86,8 +109,16 @@ def test_sector_major_npz_is_reordered(tmp_path: Path) -> None:
     Z = np.array([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]], dtype=np.float32)
     x = np.array([100.0, 200.0, 300.0, 400.0])
     path = tmp_path / "t.npz"
-    np.savez(path, Z=Z, gross_output=x, final_and_row_demand=x - Z.sum(axis=1), value_added=x - Z.sum(axis=0),
-             labels=labels, sectors=np.array(["A01", "C26"]), sector_names=np.array(["Agri", "Electronics"]))
+    np.savez(
+        path,
+        Z=Z,
+        gross_output=x,
+        final_and_row_demand=x - Z.sum(axis=1),
+        value_added=x - Z.sum(axis=0),
+        labels=labels,
+        sectors=np.array(["A01", "C26"]),
+        sector_names=np.array(["Agri", "Electronics"]),
+    )
     t = read_icio_npz(path)
     assert t.labels.tolist() == ["AAA_A01", "AAA_C26", "BBB_A01", "BBB_C26"]
     assert t.Z[1, 2] == 10.0  # AAA_C26 -> BBB_A01 was Z[2, 1]
@@ -104,10 +135,22 @@ def test_bundled_icio(icio: IOTable) -> None:
 
 
 def test_bea_method_hand_example() -> None:
-    use = pd.DataFrame({"code": ["c1", "c2", "V00100", "T008"], "i1": [10.0, 30.0, 60.0, 100.0],
-                        "i2": [20.0, 5.0, 75.0, 100.0], "F01000": [60.0, 75.0, 0.0, 0.0]})
-    make = pd.DataFrame({"code": ["i1", "i2", "T007"], "c1": [90.0, 0.0, 90.0], "c2": [10.0, 100.0, 110.0],
-                         "T008": [100.0, 100.0, 200.0]})
+    use = pd.DataFrame(
+        {
+            "code": ["c1", "c2", "V00100", "T008"],
+            "i1": [10.0, 30.0, 60.0, 100.0],
+            "i2": [20.0, 5.0, 75.0, 100.0],
+            "F01000": [60.0, 75.0, 0.0, 0.0],
+        }
+    )
+    make = pd.DataFrame(
+        {
+            "code": ["i1", "i2", "T007"],
+            "c1": [90.0, 0.0, 90.0],
+            "c2": [10.0, 100.0, 110.0],
+            "T008": [100.0, 100.0, 200.0],
+        }
+    )
     t = industry_by_industry(use, make, None, name="hand", unit="u")
     # D = V q^-1 = [[1, 1/11], [0, 10/11]]; Z = D U
     np.testing.assert_allclose(t.Z, [[10 + 30 / 11, 20 + 5 / 11], [300 / 11, 50 / 11]])

@@ -60,25 +60,38 @@ def test_coverage_json() -> None:
 
 
 def test_price_floor_and_subsidy_json() -> None:
-    doc = run("price-floor", "gallium", "--floor", "120", "--prices", str(DATA / "synthetic_prices.toml"),
-              "--format", "json")
+    doc = run(
+        "price-floor", "gallium", "--floor", "120", "--prices", str(DATA / "synthetic_prices.toml"), "--format", "json"
+    )
     assert doc["totals"] == {"duty_revenue": 600.0, "cost_to_importers": 600.0}
-    doc = run("subsidy", "gallium", "--strike", "110", "--price", "100", "--price", "80", "--volume", "10",
-              "--format", "json")
+    doc = run(
+        "subsidy", "gallium", "--strike", "110", "--price", "100", "--price", "80", "--volume", "10", "--format", "json"
+    )
     assert doc["totals"] == {"budget_cost": 400.0}
 
 
 def test_stockpile_json() -> None:
-    doc = run("stockpile", "gallium", "--price", "500", "--annual-volume", "36500", "--budget", "1000000",
-              "--days", "90", "--format", "json")
+    doc = run(
+        "stockpile",
+        "gallium",
+        "--price",
+        "500",
+        "--annual-volume",
+        "36500",
+        "--budget",
+        "1000000",
+        "--days",
+        "90",
+        "--format",
+        "json",
+    )
     assert doc["days_cover"] == pytest.approx(20.0)
     assert doc["budget_needed"] == pytest.approx(4_500_000.0)
 
 
 def test_restriction_scenario_files(tmp_path: Path) -> None:
     toml_out = tmp_path / "s.toml"
-    result = runner.invoke(app, ["minerals", "restriction-scenario", "gallium", "--cut", "0.5", "--out",
-                                 str(toml_out)])
+    result = runner.invoke(app, ["minerals", "restriction-scenario", "gallium", "--cut", "0.5", "--out", str(toml_out)])
     assert result.exit_code == 0, result.output
     doc = tomllib.loads(toml_out.read_text(encoding="utf-8"))
     assert doc["scenario"][0]["shock"] == [{"country": "CHN", "sector": "C24B", "cut": 0.5}]
@@ -115,8 +128,9 @@ def test_bad_input_raises_clean_errors(args: list[str], error: type[Exception]) 
 
 def test_report(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    result = runner.invoke(app, ["minerals", "report", "--out", str(out), "--prices",
-                                 str(DATA / "synthetic_prices.toml")])
+    result = runner.invoke(
+        app, ["minerals", "report", "--out", str(out), "--prices", str(DATA / "synthetic_prices.toml")]
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "Stage concentration" in text

@@ -16,7 +16,11 @@ from supplyscope.minerals.usgs import MCS_FILE, load_production, read_mcs_world
 DATA = Path(__file__).parent / "data"
 CONCERN = {"CHN", "HKG", "MAC", "CUB", "IRN", "PRK", "RUS", "VEN"}
 NAMES = {  # independent map of the USGS labels of concern countries
-    "China": "CHN", "Russia": "RUS", "Cuba": "CUB", "Iran": "IRN", "Korea, North": "PRK",
+    "China": "CHN",
+    "Russia": "RUS",
+    "Cuba": "CUB",
+    "Iran": "IRN",
+    "Korea, North": "PRK",
 }
 
 
@@ -67,8 +71,7 @@ def test_hhi_hand_example() -> None:
 def test_against_independent_computation(key: str) -> None:
     mineral = load_catalog()[key]
     expected = independent(mineral.mcs_commodity)
-    got = stage_concentration(read_mcs_world(), minerals=[key], stage=mineral.production_stage,
-                              concern=CONCERN).iloc[0]
+    got = stage_concentration(read_mcs_world(), minerals=[key], stage=mineral.production_stage, concern=CONCERN).iloc[0]
     assert got["status"] == "available"
     assert got["year"] == 2025
     assert got["hhi"] == pytest.approx(expected["hhi"])

@@ -46,9 +46,11 @@ def test_load_into_warehouse() -> None:
         counts = load_into_warehouse(wh)
         long = read_mcs_world()
         assert counts["production"] == int((long["measure"] == "production").sum())
-        row = wh.query("SELECT amount FROM production WHERE commodity = 'rare-earths' AND country = 'CHN' "
-                       "AND year = 2025")
+        row = wh.query(
+            "SELECT amount FROM production WHERE commodity = 'rare-earths' AND country = 'CHN' AND year = 2025"
+        )
         assert float(row["amount"].iloc[0]) == 270000.0
-        null = wh.query("SELECT count(*) AS n FROM production WHERE commodity = 'lithium' AND country = 'USA' "
-                        "AND amount IS NULL")
+        null = wh.query(
+            "SELECT count(*) AS n FROM production WHERE commodity = 'lithium' AND country = 'USA' AND amount IS NULL"
+        )
         assert int(null["n"].iloc[0]) == 2  # withheld both years: null, not zero

@@ -80,7 +80,8 @@ def test_bundled_table_loads_every_cell() -> None:
     long = read_mcs_world()
     # every non-empty value cell of the source is one row of the long frame
     cells = sum(
-        1 for r in raw
+        1
+        for r in raw
         for c in ("production_prev_raw", "production_latest_raw", "reserves_raw", "capacity_latest_raw")
         if r[c].strip()
     )

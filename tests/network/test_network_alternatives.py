@@ -11,9 +11,16 @@ from supplyscope.network import TradeBasis, alternatives, trace, us_imports_2024
 
 
 def test_alternatives_shares_hand_worked() -> None:
-    trade = TradeBasis(pd.DataFrame({"exporter": ["CHN", "KOR", "JPN", "CHN", "USA"],
-                                     "hs6": ["850760", "850760", "850760", "850760", "282520"],
-                                     "value_usd": [50.0, 30.0, 20.0, 100.0, 9.0]}), "test table")
+    trade = TradeBasis(
+        pd.DataFrame(
+            {
+                "exporter": ["CHN", "KOR", "JPN", "CHN", "USA"],
+                "hs6": ["850760", "850760", "850760", "850760", "282520"],
+                "value_usd": [50.0, 30.0, 20.0, 100.0, 9.0],
+            }
+        ),
+        "test table",
+    )
     [alt] = alternatives([("8507600020", ["KOR"])], trade, top=2)
     assert alt.hs6 == "850760" and alt.basis == "test table" and alt.current == ("KOR",)
     assert alt.total_usd == 200.0
@@ -34,12 +41,22 @@ def test_us_import_basis_takes_slovakia_out_of_eu27() -> None:
 
 
 def test_trace_lists_alternatives_for_single_sources(make_graph: Any) -> None:
-    g = make_graph([{"id": "P", "country": "USA"}, {"id": "A", "country": "KOR"}, {"id": "B", "country": "JPN"},
-                    {"id": "C", "country": "CHN"}],
-                   [{"supplier": "A", "buyer": "P", "share": 0.5, "hs": "282520"},
-                    {"supplier": "B", "buyer": "P", "share": 0.25}, {"supplier": "C", "buyer": "P", "share": 0.25}])
-    trade = TradeBasis(pd.DataFrame({"exporter": ["CHL", "CHN"], "hs6": ["282520", "282520"],
-                                     "value_usd": [3.0, 1.0]}), "test table")
+    g = make_graph(
+        [
+            {"id": "P", "country": "USA"},
+            {"id": "A", "country": "KOR"},
+            {"id": "B", "country": "JPN"},
+            {"id": "C", "country": "CHN"},
+        ],
+        [
+            {"supplier": "A", "buyer": "P", "share": 0.5, "hs": "282520"},
+            {"supplier": "B", "buyer": "P", "share": 0.25},
+            {"supplier": "C", "buyer": "P", "share": 0.25},
+        ],
+    )
+    trade = TradeBasis(
+        pd.DataFrame({"exporter": ["CHL", "CHN"], "hs6": ["282520", "282520"], "value_usd": [3.0, 1.0]}), "test table"
+    )
     result = trace(g, trade=trade)
     # only 282520 is single-sourced (850760 has two suppliers)
     assert [a.hs6 for a in result.alternatives] == ["282520"]

@@ -26,18 +26,27 @@ def _ids(g: SupplyGraph, idx: Any) -> set[str]:
 def test_diamond_has_one_node_cut(make_graph: Any) -> None:
     # S1 -> A -> C -> P and S2 -> B -> C -> P: C is the articulation point and the min cut.
     g = make_graph(
-        [{"id": "P"}, {"id": "C"}, {"id": "A"}, {"id": "B"}, {"id": "S1", "kind": "source"},
-         {"id": "S2", "kind": "source"}],
-        [{"supplier": "C", "buyer": "P", "share": 1}, {"supplier": "A", "buyer": "C", "share": 0.5},
-         {"supplier": "B", "buyer": "C", "share": 0.5}, {"supplier": "S1", "buyer": "A", "share": 1},
-         {"supplier": "S2", "buyer": "B", "share": 1}],
+        [
+            {"id": "P"},
+            {"id": "C"},
+            {"id": "A"},
+            {"id": "B"},
+            {"id": "S1", "kind": "source"},
+            {"id": "S2", "kind": "source"},
+        ],
+        [
+            {"supplier": "C", "buyer": "P", "share": 1},
+            {"supplier": "A", "buyer": "C", "share": 0.5},
+            {"supplier": "B", "buyer": "C", "share": 0.5},
+            {"supplier": "S1", "buyer": "A", "share": 1},
+            {"supplier": "S2", "buyer": "B", "share": 1},
+        ],
     )
     s = _structure(g)
     assert _ids(g, s.min_cut) == {"C"}
     assert _ids(g, s.articulation_points) == {"A", "B", "C"}
     ids = g.node_ids()
-    assert {(ids[u], ids[v]) for u, v in s.bridges} == {("C", "P"), ("A", "C"), ("B", "C"), ("S1", "A"),
-                                                         ("S2", "B")}
+    assert {(ids[u], ids[v]) for u, v in s.bridges} == {("C", "P"), ("A", "C"), ("B", "C"), ("S1", "A"), ("S2", "B")}
     kinds = {(c.node, c.kind) for c in s.chokepoints}
     assert ("C", "min_cut") in kinds and ("C", "articulation_point") in kinds
     # C is the sole supplier of P: a single source carrying everything
@@ -49,11 +58,22 @@ def test_diamond_has_one_node_cut(make_graph: Any) -> None:
 def test_two_routes_need_two_cuts(make_graph: Any) -> None:
     # S1, S2 -> A -> P and S3 -> B -> P; parallel products between S1 and A are not a bridge.
     g = make_graph(
-        [{"id": "P"}, {"id": "A"}, {"id": "B"}, {"id": "S1", "kind": "source"}, {"id": "S2", "kind": "source"},
-         {"id": "S3", "kind": "source"}],
-        [{"supplier": "A", "buyer": "P", "share": 0.5}, {"supplier": "B", "buyer": "P", "share": 0.5},
-         {"supplier": "S1", "buyer": "A", "share": 0.3}, {"supplier": "S1", "buyer": "A", "share": 0.2, "hs": "282520"},
-         {"supplier": "S2", "buyer": "A", "share": 0.5}, {"supplier": "S3", "buyer": "B", "share": 1}],
+        [
+            {"id": "P"},
+            {"id": "A"},
+            {"id": "B"},
+            {"id": "S1", "kind": "source"},
+            {"id": "S2", "kind": "source"},
+            {"id": "S3", "kind": "source"},
+        ],
+        [
+            {"supplier": "A", "buyer": "P", "share": 0.5},
+            {"supplier": "B", "buyer": "P", "share": 0.5},
+            {"supplier": "S1", "buyer": "A", "share": 0.3},
+            {"supplier": "S1", "buyer": "A", "share": 0.2, "hs": "282520"},
+            {"supplier": "S2", "buyer": "A", "share": 0.5},
+            {"supplier": "S3", "buyer": "B", "share": 1},
+        ],
     )
     s = _structure(g)
     assert _ids(g, s.min_cut) == {"A", "B"}
@@ -66,8 +86,11 @@ def test_two_routes_need_two_cuts(make_graph: Any) -> None:
 def test_source_supplying_the_final_node_directly_is_cut_itself(make_graph: Any) -> None:
     g = make_graph(
         [{"id": "P"}, {"id": "A"}, {"id": "S1", "kind": "source"}, {"id": "S2", "kind": "source"}],
-        [{"supplier": "A", "buyer": "P", "share": 0.5}, {"supplier": "S1", "buyer": "A", "share": 1},
-         {"supplier": "S2", "buyer": "P", "share": 0.5}],
+        [
+            {"supplier": "A", "buyer": "P", "share": 0.5},
+            {"supplier": "S1", "buyer": "A", "share": 1},
+            {"supplier": "S2", "buyer": "P", "share": 0.5},
+        ],
     )
     assert _ids(g, _structure(g).min_cut) == {"A", "S2"}
 
@@ -139,7 +162,8 @@ def test_networkx_fallback_without_rustworkx(monkeypatch: pytest.MonkeyPatch) ->
     lo, hi, mult = undirected_pairs(src, dst)
     fast = _cut_vertices_and_bridges(30, lo, hi, mult)
     real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "rustworkx" else real_find_spec(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "rustworkx" else real_find_spec(name, *a)
+    )
     slow = _cut_vertices_and_bridges(30, lo, hi, mult)
     assert fast[0].tolist() == slow[0].tolist() and fast[1] == slow[1]

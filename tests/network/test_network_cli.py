@@ -33,7 +33,8 @@ def test_trace_json_contract() -> None:
     assert [t["tier"] for t in doc["tiers"]] == [t.tier for t in r.tiers]
     assert doc["total_by_country"] == [{"country": c.country, "share": c.share} for c in r.total]
     assert sum(c["share"] for c in doc["total_by_country"]) + doc["total"]["unknown"] + doc["total"][
-        "undisclosed"] == pytest.approx(1.0)
+        "undisclosed"
+    ] == pytest.approx(1.0)
     # alternatives state their basis
     assert all("US imports" in a["basis"] for a in doc["alternatives"])
 
@@ -55,11 +56,27 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
 
 
 def test_export_commands(tmp_path: Path) -> None:
-    p = write_graph(tmp_path / "g.json", [{"id": "P", "country": "USA", "input_value_usd": 50},
-                                          {"id": "A", "country": "CHN"}],
-                    [{"supplier": "A", "buyer": "P", "share": 1}], final_product="850760", final_value_usd=100)
-    res = runner.invoke(app, ["network", "export", str(p), "--ftm", str(tmp_path / "e.jsonl"),
-                              "--graphml", str(tmp_path / "g.graphml"), "--bom", str(tmp_path / "b.json")])
+    p = write_graph(
+        tmp_path / "g.json",
+        [{"id": "P", "country": "USA", "input_value_usd": 50}, {"id": "A", "country": "CHN"}],
+        [{"supplier": "A", "buyer": "P", "share": 1}],
+        final_product="850760",
+        final_value_usd=100,
+    )
+    res = runner.invoke(
+        app,
+        [
+            "network",
+            "export",
+            str(p),
+            "--ftm",
+            str(tmp_path / "e.jsonl"),
+            "--graphml",
+            str(tmp_path / "g.graphml"),
+            "--bom",
+            str(tmp_path / "b.json"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     bom = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert bom["materials"][0]["value"] == 50.0 and bom["materials"][0]["origin"] == "CHN"
@@ -73,12 +90,16 @@ def test_example_command_copies_templates(tmp_path: Path) -> None:
     assert from_json.n_edges == read_graph(tmp_path / "ex" / "ev_battery_csv").n_edges
 
 
-def test_bad_input_is_a_clean_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_is_a_clean_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from supplyscope.cli import main
 
-    p = write_graph(tmp_path / "bad.json", [{"id": "P", "country": "USA"}, {"id": "A", "country": "ZZZ"}],
-                    [{"supplier": "A", "buyer": "P", "share": 1}])
+    p = write_graph(
+        tmp_path / "bad.json",
+        [{"id": "P", "country": "USA"}, {"id": "A", "country": "ZZZ"}],
+        [{"supplier": "A", "buyer": "P", "share": 1}],
+    )
     monkeypatch.setattr(sys, "argv", ["supplyscope", "trace", str(p), "--format", "json"])
     with pytest.raises(SystemExit) as exit_info:
         main()  # the console entry point: prints the error and exits

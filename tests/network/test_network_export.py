@@ -31,8 +31,9 @@ EDGES = [
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(a.drop(columns="_row").reset_index(drop=True),
-                                  b.drop(columns="_row").reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        a.drop(columns="_row").reset_index(drop=True), b.drop(columns="_row").reset_index(drop=True), check_dtype=False
+    )
 
 
 def test_ftm_round_trip(make_graph: Any, tmp_path: Path) -> None:
@@ -84,8 +85,13 @@ def test_bom_from_rollup(make_graph: Any) -> None:
     # input value 800: A supplies 62.5% = 500, B supplies 200 (undisclosed -> XXX, non-originating)
     assert mats["A:850760"]["value"] == pytest.approx(500.0)
     assert mats["A:850760"]["origin"] == "KOR"
-    assert mats["B:850760"] == {"id": "B:850760", "hts": "850760", "value": pytest.approx(200.0),
-                                "origin": "XXX", "originating": False}
+    assert mats["B:850760"] == {
+        "id": "B:850760",
+        "hts": "850760",
+        "value": pytest.approx(200.0),
+        "origin": "XXX",
+        "originating": False,
+    }
     sub = mats["A:850760"]["bom"]["materials"]
     assert sub == [{"id": "M:253090", "hts": "253090", "value": pytest.approx(250.0), "origin": "AUS"}]
 

@@ -18,8 +18,10 @@ NODES = [
     {"id": "M", "name": "Listed Mining Co", "country": "COD", "kind": "source"},
 ]
 EDGES = [
-    {"supplier": "C1", "buyer": "P", "share": 0.5}, {"supplier": "C2", "buyer": "P", "share": 0.5},
-    {"supplier": "R", "buyer": "C1", "share": 0.4}, {"supplier": "R", "buyer": "C2", "share": 0.4},
+    {"supplier": "C1", "buyer": "P", "share": 0.5},
+    {"supplier": "C2", "buyer": "P", "share": 0.5},
+    {"supplier": "R", "buyer": "C1", "share": 0.4},
+    {"supplier": "R", "buyer": "C2", "share": 0.4},
     {"supplier": "M", "buyer": "R", "share": 1.0},
 ]
 

@@ -22,11 +22,20 @@ def test_two_tier_hand_worked(make_graph: Any) -> None:
     # P buys 60% from A (CHN) and 40% from B (KOR); A buys half from M1 (AUS), half from M2 (CHL);
     # B buys everything from M1.  Tier 2: AUS = .6*.5 + .4*1 = .7, CHL = .3.
     g = make_graph(
-        [{"id": "P", "country": "USA"}, {"id": "A", "country": "CHN"}, {"id": "B", "country": "KOR"},
-         {"id": "M1", "country": "AUS", "kind": "source"}, {"id": "M2", "country": "CHL", "kind": "source"}],
-        [{"supplier": "A", "buyer": "P", "share": 0.6}, {"supplier": "B", "buyer": "P", "share": 0.4},
-         {"supplier": "M1", "buyer": "A", "share": 0.5}, {"supplier": "M2", "buyer": "A", "share": 0.5},
-         {"supplier": "M1", "buyer": "B", "share": 1.0}],
+        [
+            {"id": "P", "country": "USA"},
+            {"id": "A", "country": "CHN"},
+            {"id": "B", "country": "KOR"},
+            {"id": "M1", "country": "AUS", "kind": "source"},
+            {"id": "M2", "country": "CHL", "kind": "source"},
+        ],
+        [
+            {"supplier": "A", "buyer": "P", "share": 0.6},
+            {"supplier": "B", "buyer": "P", "share": 0.4},
+            {"supplier": "M1", "buyer": "A", "share": 0.5},
+            {"supplier": "M2", "buyer": "A", "share": 0.5},
+            {"supplier": "M1", "buyer": "B", "share": 1.0},
+        ],
     )
     r = tier_rollup(g)
     assert [t.tier for t in r.tiers] == [1, 2]
@@ -42,10 +51,17 @@ def test_unknown_and_undisclosed_kept_apart(make_graph: Any) -> None:
     # P maps 80% of its inputs: A (CHN) 50%, U (undisclosed) 30%; 20% unmapped.
     # A maps 60% to mine M (AUS); A's other 40% is unmapped.
     g = make_graph(
-        [{"id": "P", "country": "USA"}, {"id": "A", "country": "CHN"}, {"id": "U", "country": "undisclosed"},
-         {"id": "M", "country": "AUS", "kind": "source"}],
-        [{"supplier": "A", "buyer": "P", "share": "50%"}, {"supplier": "U", "buyer": "P", "share": 0.3},
-         {"supplier": "M", "buyer": "A", "share": 0.6}],
+        [
+            {"id": "P", "country": "USA"},
+            {"id": "A", "country": "CHN"},
+            {"id": "U", "country": "undisclosed"},
+            {"id": "M", "country": "AUS", "kind": "source"},
+        ],
+        [
+            {"supplier": "A", "buyer": "P", "share": "50%"},
+            {"supplier": "U", "buyer": "P", "share": 0.3},
+            {"supplier": "M", "buyer": "A", "share": 0.6},
+        ],
     )
     assert g.nodes.set_index("id").loc["U", "country"] == UNDISCLOSED
     r = tier_rollup(g)
@@ -62,10 +78,17 @@ def test_unknown_and_undisclosed_kept_apart(make_graph: Any) -> None:
 def test_values_become_shares(make_graph: Any) -> None:
     # values only: shares are value / sum of values into the buyer, or / input_value_usd when given
     g = make_graph(
-        [{"id": "P", "country": "USA", "input_value_usd": 1000}, {"id": "A", "country": "CHN"},
-         {"id": "B", "country": "KOR"}, {"id": "C", "country": "JPN"}],
-        [{"supplier": "A", "buyer": "P", "value_usd": 300}, {"supplier": "B", "buyer": "P", "value_usd": 200},
-         {"supplier": "C", "buyer": "A", "value_usd": 5}],
+        [
+            {"id": "P", "country": "USA", "input_value_usd": 1000},
+            {"id": "A", "country": "CHN"},
+            {"id": "B", "country": "KOR"},
+            {"id": "C", "country": "JPN"},
+        ],
+        [
+            {"supplier": "A", "buyer": "P", "value_usd": 300},
+            {"supplier": "B", "buyer": "P", "value_usd": 200},
+            {"supplier": "C", "buyer": "A", "value_usd": 5},
+        ],
     )
     r = tier_rollup(g)
     assert _mix(r.tiers[0]) == pytest.approx({"CHN": 0.3, "KOR": 0.2})
@@ -79,8 +102,9 @@ def test_hhi_scale() -> None:
     assert hhi(np.array([0.0])) is None
 
 
-def _random_graph(rng: np.random.Generator, layers: list[int], countries: list[str]) -> tuple[list[dict[str, Any]],
-                                                                                            list[dict[str, Any]]]:
+def _random_graph(
+    rng: np.random.Generator, layers: list[int], countries: list[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     nodes = [{"id": "R", "country": "USA"}]
     edges: list[dict[str, Any]] = []
     prev = ["R"]

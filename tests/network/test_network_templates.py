@@ -49,8 +49,11 @@ def test_example_cell_shares_are_the_census_partner_shares() -> None:
 
 
 def test_dangling_edge_names_the_row(tmp_path: Path) -> None:
-    p = write_graph(tmp_path / "g.json", NODES, [{"supplier": "A", "buyer": "P", "share": 0.5},
-                                                 {"supplier": "Z", "buyer": "P", "share": 0.2}])
+    p = write_graph(
+        tmp_path / "g.json",
+        NODES,
+        [{"supplier": "A", "buyer": "P", "share": 0.5}, {"supplier": "Z", "buyer": "P", "share": 0.2}],
+    )
     with pytest.raises(DataError) as err:
         read_graph(p)
     assert err.value.row == 2 and err.value.field == "edges.supplier" and err.value.source == str(p)
@@ -83,16 +86,26 @@ def test_unknown_country_code(tmp_path: Path) -> None:
 
 
 def test_shares_over_one_hundred_percent(tmp_path: Path) -> None:
-    p = write_graph(tmp_path / "g.json", NODES, [{"supplier": "A", "buyer": "P", "share": "70%"},
-                                                 {"supplier": "B", "buyer": "P", "share": 0.4}])
+    p = write_graph(
+        tmp_path / "g.json",
+        NODES,
+        [{"supplier": "A", "buyer": "P", "share": "70%"}, {"supplier": "B", "buyer": "P", "share": 0.4}],
+    )
     with pytest.raises(DataError, match=r"shares into 'P' add up to 1\.1 .*rows 1, 2"):
         read_graph(p)
 
 
 def test_cycle_is_reported_with_its_rows(tmp_path: Path) -> None:
-    p = write_graph(tmp_path / "g.json", [*NODES, {"id": "C", "country": "JPN"}],
-                    [{"supplier": "A", "buyer": "P", "share": 0.5}, {"supplier": "B", "buyer": "A", "share": 0.5},
-                     {"supplier": "C", "buyer": "B", "share": 0.5}, {"supplier": "A", "buyer": "C", "share": 0.5}])
+    p = write_graph(
+        tmp_path / "g.json",
+        [*NODES, {"id": "C", "country": "JPN"}],
+        [
+            {"supplier": "A", "buyer": "P", "share": 0.5},
+            {"supplier": "B", "buyer": "A", "share": 0.5},
+            {"supplier": "C", "buyer": "B", "share": 0.5},
+            {"supplier": "A", "buyer": "C", "share": 0.5},
+        ],
+    )
     with pytest.raises(DataError) as err:
         read_graph(p)
     msg = str(err.value)
@@ -138,6 +151,7 @@ def test_not_json(tmp_path: Path) -> None:
 
 
 def test_share_resolution_is_exact(make_graph: Any) -> None:
-    g = make_graph(NODES, [{"supplier": "A", "buyer": "P", "value_usd": 30}, {"supplier": "B", "buyer": "P",
-                                                                             "value_usd": 70}])
+    g = make_graph(
+        NODES, [{"supplier": "A", "buyer": "P", "value_usd": 30}, {"supplier": "B", "buyer": "P", "value_usd": 70}]
+    )
     assert np.allclose(sorted(g.share), [0.3, 0.7])

@@ -32,14 +32,23 @@ def test_origin_json_shape() -> None:
     assert set(out["rvc"]) == {"method", "value", "threshold"}
     assert len(out["non_preferential_origin"]) == 3
     assert {"mfn", "preferential", "section301", "section232", "total_rate", "de_minimis_eligible"} <= set(
-        out["duties"])
+        out["duties"]
+    )
     assert isinstance(out["flip"], list)
 
 
 def test_duty_json_shape_and_values() -> None:
     out = _json(["duty", "8507600020", "--origin", "CHN", "--value", "1200", "--format", "json"])
-    for key in ("mfn", "preferential", "section301", "section232", "total_rate", "duty_usd",
-                "de_minimis_eligible", "reasons"):
+    for key in (
+        "mfn",
+        "preferential",
+        "section301",
+        "section232",
+        "total_rate",
+        "duty_usd",
+        "de_minimis_eligible",
+        "reasons",
+    ):
         assert key in out
     # 3.4% MFN (HTS 8507.60.00) + 7.5% List 4A (9903.88.15) on $1,200
     assert out["mfn"] == pytest.approx(0.034)

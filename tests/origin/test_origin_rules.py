@@ -26,9 +26,15 @@ def mat(mid: str, hts: str, value: float, origin: str, originating: bool | None 
 
 def toy(rule: dict[str, Any], *, de_minimis: dict[str, Any] | None = None) -> Any:
     """A two-party test agreement (AAA/BBB are placeholder codes) carrying one rule for chapter 84."""
-    return agreement_from_dict({"agreement": "TEST", "parties": ["USA", "MEX"], "legal": "test",
-                                "de_minimis": de_minimis,
-                                "rules": [{"id": "t", "hts": ["84"], "legal": "test", "rule": rule}]})
+    return agreement_from_dict(
+        {
+            "agreement": "TEST",
+            "parties": ["USA", "MEX"],
+            "legal": "test",
+            "de_minimis": de_minimis,
+            "rules": [{"id": "t", "hts": ["84"], "legal": "test", "rule": rule}],
+        }
+    )
 
 
 def good(materials: list[dict[str, Any]], **kw: Any) -> Any:
@@ -38,6 +44,7 @@ def good(materials: list[dict[str, Any]], **kw: Any) -> Any:
 
 
 # --- tariff shift -------------------------------------------------------------------------------
+
 
 def test_cth_pass_and_fail() -> None:
     a = toy({"tariff_shift": {"level": "CTH"}})
@@ -49,8 +56,9 @@ def test_ctsh_vs_cth_on_same_material() -> None:
     m = [mat("m", "8481.90", 40, "CHN")]
     assert evaluate_preferential(good(m), toy({"tariff_shift": {"level": "subheading"}})).qualifies
     assert not evaluate_preferential(good(m), toy({"tariff_shift": {"level": "heading"}})).qualifies
-    assert not evaluate_preferential(good([mat("m", "8413.91", 40, "CHN")]),
-                                     toy({"tariff_shift": {"level": "chapter"}})).qualifies
+    assert not evaluate_preferential(
+        good([mat("m", "8413.91", 40, "CHN")]), toy({"tariff_shift": {"level": "chapter"}})
+    ).qualifies
 
 
 def test_exception_from_heading() -> None:
@@ -62,13 +70,14 @@ def test_exception_from_heading() -> None:
 
 def test_originating_materials_are_ignored_by_shift() -> None:
     a = toy({"tariff_shift": {"level": "heading"}})
-    assert evaluate_preferential(good([mat("m", "8481.90", 40, "USA", True), mat("n", "7307", 10, "CHN")]),
-                                 a).qualifies
+    assert evaluate_preferential(good([mat("m", "8481.90", 40, "USA", True), mat("n", "7307", 10, "CHN")]), a).qualifies
 
 
 def test_de_minimis_value_10_percent() -> None:
-    a = toy({"tariff_shift": {"level": "heading"}},
-            de_minimis={"percent": 10, "base": "transaction_value", "legal": "Art. 4.12"})
+    a = toy(
+        {"tariff_shift": {"level": "heading"}},
+        de_minimis={"percent": 10, "base": "transaction_value", "legal": "Art. 4.12"},
+    )
     # failing material 10 of 100 = 10% <= 10%: passes; 10.01 fails
     ok = evaluate_preferential(good([mat("m", "8481.90", 10, "CHN")]), a)
     assert ok.qualifies and ok.de_minimis_used
@@ -76,6 +85,7 @@ def test_de_minimis_value_10_percent() -> None:
 
 
 # --- RVC ----------------------------------------------------------------------------------------
+
 
 def test_rvc_transaction_value_and_net_cost_by_hand() -> None:
     a = toy({"rvc": {"methods": {"transaction_value": 60, "net_cost": 50}}})
@@ -119,16 +129,31 @@ def test_tracing_list_counts_only_traced_materials() -> None:
 def test_morocco_value_plus_processing_35() -> None:
     mfta = get_agreement("US-Morocco FTA")
     # valve made in Morocco: VOM 20 + direct processing 15 = 35 of 100 -> exactly 35%
-    b = bom_from_dict({"hts": "8481.80", "value": 100, "country": "MAR", "costs": {"direct_processing_costs": 15},
-                       "materials": [mat("body", "7325.99", 20, "MAR", True), mat("seal", "4016.93", 40, "CHN")]})
+    b = bom_from_dict(
+        {
+            "hts": "8481.80",
+            "value": 100,
+            "country": "MAR",
+            "costs": {"direct_processing_costs": 15},
+            "materials": [mat("body", "7325.99", 20, "MAR", True), mat("seal", "4016.93", 40, "CHN")],
+        }
+    )
     r = evaluate_preferential(b, mfta)
     assert r.qualifies and r.rvc is not None and r.rvc.value == pytest.approx(35.0)
-    b2 = bom_from_dict({"hts": "8481.80", "value": 100, "country": "MAR", "costs": {"direct_processing_costs": 14},
-                        "materials": [mat("body", "7325.99", 20, "MAR", True), mat("seal", "4016.93", 40, "CHN")]})
+    b2 = bom_from_dict(
+        {
+            "hts": "8481.80",
+            "value": 100,
+            "country": "MAR",
+            "costs": {"direct_processing_costs": 14},
+            "materials": [mat("body", "7325.99", 20, "MAR", True), mat("seal", "4016.93", 40, "CHN")],
+        }
+    )
     assert not evaluate_preferential(b2, mfta).qualifies
 
 
 # --- other rule kinds ------------------------------------------------------------------------------
+
 
 def test_max_non_originating_and_wholly_obtained() -> None:
     maxnom = toy({"max_non_originating": {"percent": 40}})
@@ -146,10 +171,8 @@ def test_process_rule_needs_declaration() -> None:
 
 
 def test_combination_and_hybrid() -> None:
-    either = toy({"any_of": [{"tariff_shift": {"level": "heading"}},
-                             {"rvc": {"methods": {"transaction_value": 50}}}]})
-    both = toy({"all_of": [{"tariff_shift": {"level": "heading"}},
-                           {"rvc": {"methods": {"transaction_value": 50}}}]})
+    either = toy({"any_of": [{"tariff_shift": {"level": "heading"}}, {"rvc": {"methods": {"transaction_value": 50}}}]})
+    both = toy({"all_of": [{"tariff_shift": {"level": "heading"}}, {"rvc": {"methods": {"transaction_value": 50}}}]})
     shift_only = good([mat("m", "7307", 60, "CHN")])  # shift yes, RVC 40%
     rvc_only = good([mat("m", "8481.90", 30, "CHN")])  # shift no, RVC 70%
     assert evaluate_preferential(shift_only, either).qualifies
@@ -160,8 +183,12 @@ def test_combination_and_hybrid() -> None:
 
 def test_lvc_usmca_passenger_vehicle() -> None:
     usmca = get_agreement("USMCA")
-    car = {"hts": "8703.80.00", "value": 30000, "country": "MEX",
-           "materials": [mat("cells", "8507.60", 6000, "CHN"), mat("body", "8707.10", 9000, "USA", True)]}
+    car = {
+        "hts": "8703.80.00",
+        "value": 30000,
+        "country": "MEX",
+        "materials": [mat("cells", "8507.60", 6000, "CHN"), mat("body", "8707.10", 9000, "USA", True)],
+    }
     # RVC net cost: NC 28000, VNM 6000 -> 78.6% >= 75; LVC = 11,000 / 28,000 = 39.3% < 40 -> fails
     low = bom_from_dict({**car, "costs": {"net_cost": 28000, "high_wage_expenditure": 11000}})
     r = evaluate_preferential(low, usmca)
@@ -172,10 +199,22 @@ def test_lvc_usmca_passenger_vehicle() -> None:
 
 def test_yarn_forward_and_textile_de_minimis_by_weight() -> None:
     usmca = get_agreement("USMCA")
-    shirt = {"hts": "6109.10.00.12", "value": 20, "country": "MEX", "weight_kg": 0.2,
-             "processes": ["cut_or_knit_to_shape", "sewn_or_assembled"]}
-    ok = bom_from_dict({**shirt, "materials": [mat("fabric", "6006.21", 8, "USA", True),
-                                                mat("thread", "5204.11", 0.2, "CHN", weight_kg=0.01)]})
+    shirt = {
+        "hts": "6109.10.00.12",
+        "value": 20,
+        "country": "MEX",
+        "weight_kg": 0.2,
+        "processes": ["cut_or_knit_to_shape", "sewn_or_assembled"],
+    }
+    ok = bom_from_dict(
+        {
+            **shirt,
+            "materials": [
+                mat("fabric", "6006.21", 8, "USA", True),
+                mat("thread", "5204.11", 0.2, "CHN", weight_kg=0.01),
+            ],
+        }
+    )
     r = evaluate_preferential(ok, usmca)  # thread fails (5204 excluded) but 0.01/0.2 = 5% <= 10% by weight
     assert r.qualifies and r.de_minimis_used
     bad = bom_from_dict({**shirt, "materials": [mat("fabric", "6006.21", 8, "CHN", weight_kg=0.18)]})
@@ -202,19 +241,35 @@ def test_rule_language_rejects_bad_rules() -> None:
     with pytest.raises(RuleError, match="unknown method"):
         compile_rule({"rvc": {"methods": {"focussed": 50}}})
     with pytest.raises(RuleError, match="legal"):
-        agreement_from_dict({"agreement": "X", "parties": ["USA"], "legal": "x",
-                             "rules": [{"id": "a", "hts": ["84"], "rule": {"no_shift": {}}}]})
+        agreement_from_dict(
+            {
+                "agreement": "X",
+                "parties": ["USA"],
+                "legal": "x",
+                "rules": [{"id": "a", "hts": ["84"], "rule": {"no_shift": {}}}],
+            }
+        )
 
 
 # --- preferential vs non-preferential --------------------------------------------------------------
+
 
 def test_fta_qualifies_yet_prc_origin_for_301() -> None:
     # Spark plugs (8511.10) finished in Mexico from a Chinese spark-plug blank of the same subheading.
     # USMCA: the blank fails the heading shift but is 8% of TV <= 10% de minimis -> qualifies.
     # 19 CFR 102.20: no subheading change for the blank -> 102.11(b): the blank (highest value) is CHN.
-    b = bom_from_dict({"hts": "8511.10.00.00", "value": 100, "country": "MEX", "materials": [
-        mat("blank", "8511.10", 8, "CHN"), mat("electrode", "7408.19", 6, "MEX", True),
-        mat("gasket", "4016.93", 2, "USA", True)]})
+    b = bom_from_dict(
+        {
+            "hts": "8511.10.00.00",
+            "value": 100,
+            "country": "MEX",
+            "materials": [
+                mat("blank", "8511.10", 8, "CHN"),
+                mat("electrode", "7408.19", 6, "MEX", True),
+                mat("gasket", "4016.93", 2, "USA", True),
+            ],
+        }
+    )
     rep = evaluate_bom(b, "USMCA")
     assert rep.qualifies and rep.preferential is not None and rep.preferential.de_minimis_used
     assert rep.non_preferential.origin == "CHN"
@@ -226,8 +281,9 @@ def test_fails_fta_yet_not_prc_origin() -> None:
     # Lead-acid battery (8507.10) from Chinese plates 8507.90 worth 50 of 100: USMCA (A) heading shift
     # fails, (B) RVC TV (100-50)/100 = 50% < 60 -> no preference. 102.20: 8507.90 -> 8507.10 is a
     # subheading change, so Mexico is the non-preferential origin and Section 301 does not apply.
-    b = bom_from_dict({"hts": "8507.10.00.30", "value": 100, "country": "MEX",
-                       "materials": [mat("plates", "8507.90.40", 50, "CHN")]})
+    b = bom_from_dict(
+        {"hts": "8507.10.00.30", "value": 100, "country": "MEX", "materials": [mat("plates", "8507.90.40", 50, "CHN")]}
+    )
     rep = evaluate_bom(b, "USMCA")
     assert not rep.qualifies
     assert rep.non_preferential.origin == "MEX"
@@ -238,12 +294,29 @@ def test_fails_fta_yet_not_prc_origin() -> None:
 def test_sub_bom_without_rule_is_non_originating_not_a_crash() -> None:
     usmca = get_agreement("USMCA")
     # the sub-good 9401.61 (seat) has no encoded USMCA rule: it is treated as non-originating, and said so
-    b = bom_from_dict({"hts": "8507.10", "value": 100, "country": "MEX", "materials": [
-        {"id": "seat", "hts": "9401.61", "value": 5, "origin": "MEX",
-         "bom": {"materials": [{"id": "foam", "hts": "3921.13", "value": 1, "origin": "CHN"}]}}]})
+    b = bom_from_dict(
+        {
+            "hts": "8507.10",
+            "value": 100,
+            "country": "MEX",
+            "materials": [
+                {
+                    "id": "seat",
+                    "hts": "9401.61",
+                    "value": 5,
+                    "origin": "MEX",
+                    "bom": {"materials": [{"id": "foam", "hts": "3921.13", "value": 1, "origin": "CHN"}]},
+                }
+            ],
+        }
+    )
     r = evaluate_preferential(b, usmca)
     assert r.status["seat"] is False
     assert any("no rule encoded" in s.detail for s in r.trace)
     with pytest.raises(RuleError, match="no rule encoded"):
-        evaluate_preferential(bom_from_dict({"hts": "9401.61", "value": 10, "country": "MEX", "materials": [
-            mat("foam", "3921.13", 1, "CHN")]}), usmca)
+        evaluate_preferential(
+            bom_from_dict(
+                {"hts": "9401.61", "value": 10, "country": "MEX", "materials": [mat("foam", "3921.13", 1, "CHN")]}
+            ),
+            usmca,
+        )

@@ -22,20 +22,34 @@ DATA = Path(__file__).parent / "data"
 @pytest.mark.parametrize(
     ("text", "spec"),
     [
-        ("Manufacture from materials of any heading, except that of the product.",
-         {"tariff_shift": {"level": "heading"}}),
-        ("Manufacture in which the value of all the materials used does not exceed **50%** of the ex-works price "
-         "of the product.", {"max_non_originating": {"percent": 50.0}}),
-        ("A change to a good of [subheading&nbsp;090811](/subheading/0908110000-80) from any other chapter.",
-         {"tariff_shift": {"level": "chapter"}}),
-        ("Manufacture from materials of any heading, except those of [heading&nbsp;0203](/headings/0203), "
-         "[heading&nbsp;0206](/headings/0206) or [heading&nbsp;0207](/headings/0207).",
-         {"tariff_shift": {"from": ["01-97"], "except_from": ["0203", "0206", "0207"]}}),
-        ("Manufacture from materials of any heading, except that of the product. However, materials of the same "
-         "heading as the product may be used, provided that their total value does not exceed **20%** of the "
-         "ex-works price of the product.", {"tariff_shift": {"level": "heading", "tolerance_percent": 20.0}}),
-        ("All the animals of [chapter&nbsp;1](/chapters/01) shall be wholly obtained.",
-         {"wholly_obtained": {"of": ["01"]}}),
+        (
+            "Manufacture from materials of any heading, except that of the product.",
+            {"tariff_shift": {"level": "heading"}},
+        ),
+        (
+            "Manufacture in which the value of all the materials used does not exceed **50%** of the ex-works price "
+            "of the product.",
+            {"max_non_originating": {"percent": 50.0}},
+        ),
+        (
+            "A change to a good of [subheading&nbsp;090811](/subheading/0908110000-80) from any other chapter.",
+            {"tariff_shift": {"level": "chapter"}},
+        ),
+        (
+            "Manufacture from materials of any heading, except those of [heading&nbsp;0203](/headings/0203), "
+            "[heading&nbsp;0206](/headings/0206) or [heading&nbsp;0207](/headings/0207).",
+            {"tariff_shift": {"from": ["01-97"], "except_from": ["0203", "0206", "0207"]}},
+        ),
+        (
+            "Manufacture from materials of any heading, except that of the product. However, materials of the same "
+            "heading as the product may be used, provided that their total value does not exceed **20%** of the "
+            "ex-works price of the product.",
+            {"tariff_shift": {"level": "heading", "tolerance_percent": 20.0}},
+        ),
+        (
+            "All the animals of [chapter&nbsp;1](/chapters/01) shall be wholly obtained.",
+            {"wholly_obtained": {"of": ["01"]}},
+        ),
     ],
 )
 def test_uk_rule_texts_compile(text: str, spec: dict) -> None:
@@ -44,12 +58,15 @@ def test_uk_rule_texts_compile(text: str, spec: dict) -> None:
 
 
 def test_uk_hybrid_bullets_become_all_of() -> None:
-    text = ("Manufacture:\n\n- from materials of any heading, except that of the product, *and*\n\n- in which the "
-            "value of all the materials of [chapter&nbsp;17](/chapters/17) used does not exceed **30%** of the "
-            "ex-works price of the product.")
+    text = (
+        "Manufacture:\n\n- from materials of any heading, except that of the product, *and*\n\n- in which the "
+        "value of all the materials of [chapter&nbsp;17](/chapters/17) used does not exceed **30%** of the "
+        "ex-works price of the product."
+    )
     c = compile_uk_rule(text)
-    assert c.spec == {"all_of": [{"tariff_shift": {"level": "heading"}},
-                                 {"max_non_originating": {"percent": 30.0, "of": ["17"]}}]}
+    assert c.spec == {
+        "all_of": [{"tariff_shift": {"level": "heading"}}, {"max_non_originating": {"percent": 30.0, "of": ["17"]}}]
+    }
 
 
 def test_uk_descriptive_rule_is_unsupported_with_reason() -> None:
@@ -77,8 +94,14 @@ def test_uk_scheme_usable_as_agreement() -> None:
     assert "GBR" in jp.parties and "JPN" in jp.parties
     entry = jp.rule_for("850760")
     assert entry.legal.startswith("UK japan")
-    b = bom_from_dict({"hts": "8507.60", "value": 100, "country": "JPN",
-                       "materials": [{"id": "cells", "hts": "8507.90", "value": 80, "origin": "CHN"}]})
+    b = bom_from_dict(
+        {
+            "hts": "8507.60",
+            "value": 100,
+            "country": "JPN",
+            "materials": [{"id": "cells", "hts": "8507.90", "value": 80, "origin": "CHN"}],
+        }
+    )
     assert evaluate_preferential(b, jp).trace  # evaluated with a trace, whatever the outcome
     with pytest.raises(NotFoundError):
         get_agreement("UK-atlantis")
@@ -92,9 +115,16 @@ def test_hts_loader_shape_and_errors(tmp_path: Path) -> None:
     # every raw row is either loaded or counted as a blank (number-less) row: nothing silently dropped
     assert len(df) + df.attrs["skipped_blank"] == len(raw) == 35733
     assert df.attrs["skipped_blank"] == int(raw["HTS Number"].isna().sum())
-    bad = pd.DataFrame({"HTS Number": ["0101", "0101.2X.00"], "Indent": ["0", "1"], "Description": ["a", "b"],
-                        "General Rate of Duty": [None, "Free"], "Special Rate of Duty": [None, None],
-                        "Column 2 Rate of Duty": [None, None]})
+    bad = pd.DataFrame(
+        {
+            "HTS Number": ["0101", "0101.2X.00"],
+            "Indent": ["0", "1"],
+            "Description": ["a", "b"],
+            "General Rate of Duty": [None, "Free"],
+            "Special Rate of Duty": [None, None],
+            "Column 2 Rate of Duty": [None, None],
+        }
+    )
     p = tmp_path / "hts.csv"
     bad.to_csv(p, index=False)
     with pytest.raises(DataError) as e:
@@ -111,10 +141,14 @@ def test_section301_loader_shape() -> None:
 def test_bom_json_and_csv_agree() -> None:
     j = load_bom(DATA / "battery_usmca.json")
     c = load_bom(DATA / "battery_usmca.csv")
-    assert (j.hts, j.value, j.country, j.net_cost) == (c.hts, c.value, c.country, c.net_cost) == (
-        "8507100030", 100.0, "MEX", 86.0)
+    assert (
+        (j.hts, j.value, j.country, j.net_cost)
+        == (c.hts, c.value, c.country, c.net_cost)
+        == ("8507100030", 100.0, "MEX", 86.0)
+    )
     assert [(m.id, m.hts, m.value, m.origin, m.originating) for m in j.materials] == [
-        (m.id, m.hts, m.value, m.origin, m.originating) for m in c.materials]
+        (m.id, m.hts, m.value, m.origin, m.originating) for m in c.materials
+    ]
 
 
 @pytest.mark.parametrize(
@@ -124,8 +158,10 @@ def test_bom_json_and_csv_agree() -> None:
         ({"country": "Mexico"}, "country"),
         ({"value": -1}, "value"),
         ({"materials": [{"id": "a", "hts": "8507.90", "value": 150, "origin": "CHN"}]}, "materials[].value"),
-        ({"materials": [{"id": "a", "hts": "8507.90", "value": 1, "origin": "CHN", "originating": "maybe"}]},
-         "materials[0].originating"),
+        (
+            {"materials": [{"id": "a", "hts": "8507.90", "value": 1, "origin": "CHN", "originating": "maybe"}]},
+            "materials[0].originating",
+        ),
         ({"materials": [{"id": "a", "hts": "85X7.90", "value": 1, "origin": "CHN"}]}, "materials[0].hts"),
         ({"colour": "red"}, "colour"),
     ],
@@ -147,12 +183,25 @@ def test_bom_csv_error_names_row(tmp_path: Path) -> None:
 
 
 def test_hts_loader_reads_usitc_json_export(tmp_path: Path) -> None:
-    rows = [{"htsno": "8507", "indent": "0", "description": "Electric storage batteries", "general": "",
-             "special": "", "other": ""},
-            {"htsno": "8507.60.00", "indent": "1", "description": "Lithium-ion batteries", "general": "3.4%",
-             "special": "Free (A,AU,S)", "other": "40%"},
-            {"htsno": "8507.60.00.20", "indent": "2", "description": "Other", "general": "", "special": "",
-             "other": ""}]
+    rows = [
+        {
+            "htsno": "8507",
+            "indent": "0",
+            "description": "Electric storage batteries",
+            "general": "",
+            "special": "",
+            "other": "",
+        },
+        {
+            "htsno": "8507.60.00",
+            "indent": "1",
+            "description": "Lithium-ion batteries",
+            "general": "3.4%",
+            "special": "Free (A,AU,S)",
+            "other": "40%",
+        },
+        {"htsno": "8507.60.00.20", "indent": "2", "description": "Other", "general": "", "special": "", "other": ""},
+    ]
     p = tmp_path / "hts.json"
     p.write_text(json.dumps(rows))
     df = load_hts(p)

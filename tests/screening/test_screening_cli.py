@@ -42,8 +42,20 @@ def run_json(args: list[str]) -> dict[str, object]:
 
 def test_contract_json_shape(suppliers: Path, tmp_path: Path) -> None:
     audit = tmp_path / "audit.jsonl"
-    doc = run_json(["screen", str(suppliers), "--name-col", "name", "--country-col", "country", "--format", "json",
-                    "--audit", str(audit)])
+    doc = run_json(
+        [
+            "screen",
+            str(suppliers),
+            "--name-col",
+            "name",
+            "--country-col",
+            "country",
+            "--format",
+            "json",
+            "--audit",
+            str(audit),
+        ]
+    )
     rows = doc["rows"]
     assert isinstance(rows, list) and len(rows) == 6  # every input row, in order, none dropped
     for i, r in enumerate(rows, start=1):
@@ -63,8 +75,20 @@ def test_contract_json_shape(suppliers: Path, tmp_path: Path) -> None:
 
 
 def test_address_column_drives_xinjiang_flag(suppliers: Path, tmp_path: Path) -> None:
-    doc = run_json(["screen", str(suppliers), "--country-col", "country", "--address-col", "address",
-                    "--format", "json", "--audit", str(tmp_path / "a.jsonl")])
+    doc = run_json(
+        [
+            "screen",
+            str(suppliers),
+            "--country-col",
+            "country",
+            "--address-col",
+            "address",
+            "--format",
+            "json",
+            "--audit",
+            str(tmp_path / "a.jsonl"),
+        ]
+    )
     flags = [r["xinjiang_flag"] for r in doc["rows"]]  # type: ignore[union-attr]
     # row 1 Urumqi; row 4 name has 新疆; row 5 Aksu in Kazakhstan: no; row 6 "Kashgar Road" in Shenzhen:
     # flagged (a street named after a Xinjiang city is a documented false positive of text matching)
@@ -74,8 +98,21 @@ def test_address_column_drives_xinjiang_flag(suppliers: Path, tmp_path: Path) ->
 def test_out_csv_and_audit_record(suppliers: Path, tmp_path: Path) -> None:
     out, audit = tmp_path / "hits.csv", tmp_path / "audit.jsonl"
     for _ in range(2):
-        res = runner.invoke(app, ["screen", str(suppliers), "--country-col", "country", "--out", str(out),
-                                  "--audit", str(audit), "--threshold", "0.6"])
+        res = runner.invoke(
+            app,
+            [
+                "screen",
+                str(suppliers),
+                "--country-col",
+                "country",
+                "--out",
+                str(out),
+                "--audit",
+                str(audit),
+                "--threshold",
+                "0.6",
+            ],
+        )
         assert res.exit_code == 0, res.output
     with out.open(encoding="utf-8") as fh:
         lines = list(csv.DictReader(fh))
@@ -93,8 +130,9 @@ def test_out_csv_and_audit_record(suppliers: Path, tmp_path: Path) -> None:
     assert "UFLPA (bundled)" in rec["lists"] and "SDN (bundled)" in rec["lists"]
 
 
-def test_default_audit_goes_to_supplyscope_home(suppliers: Path, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_audit_goes_to_supplyscope_home(
+    suppliers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SUPPLYSCOPE_HOME", str(tmp_path / "home"))
     res = runner.invoke(app, ["screen", str(suppliers)])
     assert res.exit_code == 0, res.output
@@ -115,8 +153,9 @@ def test_wrong_encoding_and_ragged_row(tmp_path: Path) -> None:
     res = runner.invoke(app, ["screen", str(latin)])
     assert isinstance(res.exception, DataError)
     assert (res.exception.row, res.exception.field) == (3, "encoding")
-    ok = runner.invoke(app, ["screen", str(latin), "--encoding", "latin-1", "--format", "json",
-                             "--audit", str(tmp_path / "a.jsonl")])
+    ok = runner.invoke(
+        app, ["screen", str(latin), "--encoding", "latin-1", "--format", "json", "--audit", str(tmp_path / "a.jsonl")]
+    )
     assert json.loads(ok.stdout)["rows"][1]["input"] == "Société Générale"
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("name,country\nAcme,US\nBeta,US,extra\n", encoding="utf-8")
@@ -144,8 +183,19 @@ def test_lists_info_table_shows_the_caveat() -> None:
 
 def test_lists_load_then_screen_from_the_warehouse(data_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "wh.duckdb"
-    doc = run_json(["lists", "load", str(data_dir / "entities.ftm.json"), "--format", "ftm", "--db", str(db),
-                    "--out-format", "json"])
+    doc = run_json(
+        [
+            "lists",
+            "load",
+            str(data_dir / "entities.ftm.json"),
+            "--format",
+            "ftm",
+            "--db",
+            str(db),
+            "--out-format",
+            "json",
+        ]
+    )
     assert doc["entries"] == 2 and doc["skipped"] == 1
     info = run_json(["lists", "info", "--db", str(db), "--format", "json"])
     assert {x["list"] for x in info["lists"]} >= {"us_bis_entity", "us_ofac_sdn"}  # type: ignore[union-attr]
@@ -169,8 +219,19 @@ def test_entry_point_prints_clean_error_and_exit_code(tmp_path: Path) -> None:
 def test_loading_the_same_file_again_replaces_its_rows(data_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "wh.duckdb"
     for _ in range(2):
-        run_json(["lists", "load", str(data_dir / "consolidated.json"), "--format", "csl", "--db", str(db),
-                  "--out-format", "json"])
+        run_json(
+            [
+                "lists",
+                "load",
+                str(data_dir / "consolidated.json"),
+                "--format",
+                "csl",
+                "--db",
+                str(db),
+                "--out-format",
+                "json",
+            ]
+        )
     info = run_json(["lists", "info", "--db", str(db), "--format", "json"])
     loaded = [x for x in info["lists"] if x["origin"] != "bundled"]  # type: ignore[union-attr]
     assert sum(x["entries"] for x in loaded) == 2
@@ -178,11 +239,34 @@ def test_loading_the_same_file_again_replaces_its_rows(data_dir: Path, tmp_path:
 
 def test_docs_example_file(data_dir: Path, tmp_path: Path) -> None:
     # The example used in docs/screening.md: which rows hit which list, by hand.
-    doc = run_json(["screen", str(data_dir / "suppliers_example.csv"), "--name-col", "supplier",
-                    "--country-col", "country", "--address-col", "address", "--format", "json",
-                    "--audit", str(tmp_path / "a.jsonl")])
+    doc = run_json(
+        [
+            "screen",
+            str(data_dir / "suppliers_example.csv"),
+            "--name-col",
+            "supplier",
+            "--country-col",
+            "country",
+            "--address-col",
+            "address",
+            "--format",
+            "json",
+            "--audit",
+            str(tmp_path / "a.jsonl"),
+        ]
+    )
     rows = doc["rows"]  # type: ignore[index]
     lists = [r["hits"][0]["list"] if r["hits"] else r["status"] for r in rows]
-    assert lists == ["no match", "UFLPA", "UFLPA", "UFLPA", "UFLPA", "SDN", "UFLPA", "empty name", "no match",
-                     "no match"]
+    assert lists == [
+        "no match",
+        "UFLPA",
+        "UFLPA",
+        "UFLPA",
+        "UFLPA",
+        "SDN",
+        "UFLPA",
+        "empty name",
+        "no match",
+        "no match",
+    ]
     assert [r["xinjiang_flag"] for r in rows] == [False, True, True, True, False, False, True, False, False, False]

@@ -134,7 +134,7 @@ def test_wrong_field_count_names_file_and_row(tmp_path: Path) -> None:
 def test_bad_encoding_names_the_line(tmp_path: Path) -> None:
     f = tmp_path / "consolidated.csv"
     header = (Path(__file__).parent / "data" / "consolidated.csv").read_bytes().split(b"\n")[0]
-    f.write_bytes(header + b"\n" + b'x,Entity List (EL) - BIS,1,Entity,,Soci\xe9t\xe9 X' + b"," * 23 + b"\n")
+    f.write_bytes(header + b"\n" + b"x,Entity List (EL) - BIS,1,Entity,,Soci\xe9t\xe9 X" + b"," * 23 + b"\n")
     with pytest.raises(DataError) as err:
         load_list(f, "csl")
     assert err.value.row == 2 and err.value.field == "encoding"

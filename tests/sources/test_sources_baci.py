@@ -29,9 +29,7 @@ COUNTRIES = (
     "842,USA,US,USA\n"
     "899,Not elsewhere specified,,\n"
 )
-PRODUCTS = (
-    'code,description\n010121,"Horses: live, pure-bred breeding animals"\n850760,Lithium-ion accumulators\n'
-)
+PRODUCTS = 'code,description\n010121,"Horses: live, pure-bred breeding animals"\n850760,Lithium-ion accumulators\n'
 # Values in thousands of USD, as BACI publishes them; q padded "NA" as in real releases.
 Y2022 = (
     "t,i,j,k,v,q\n"
@@ -188,9 +186,7 @@ GOOD = "2022,156,842,850760,1,1\n"
         ("2022,156,842,850760,1\n", None, "expected 6 columns, found 5"),
     ],
 )
-def test_bad_row_names_file_line_and_field(
-    tmp_path: Path, bad_line: str, field: str | None, words: str
-) -> None:
+def test_bad_row_names_file_line_and_field(tmp_path: Path, bad_line: str, field: str | None, words: str) -> None:
     text = "t,i,j,k,v,q\n" + GOOD + "2022,842,156,850760,1,1\n" + bad_line + "2022,4,842,10121,1,1\n"
     path = make_zip(tmp_path, years={2022: text})
     with pytest.raises(DataError) as info:
@@ -227,9 +223,7 @@ def test_warehouse_load_reload_and_atomic_failure(tmp_path: Path) -> None:
     with pytest.raises(DataError):
         read_baci(bad)
     # A bad frame for the same source (duplicate keys) is refused as a whole; old rows stay.
-    doubled = pd.concat(
-        [res.flows.astype({c: str for c in ("exporter", "importer", "hs6")})] * 2, ignore_index=True
-    )
+    doubled = pd.concat([res.flows.astype({c: str for c in ("exporter", "importer", "hs6")})] * 2, ignore_index=True)
     with pytest.raises(DataError, match="duplicate key"):
         wh.load({"trade_flows": doubled}, source=res.source, checksum="x")
     assert wh.count("trade_flows") == 5
@@ -280,9 +274,7 @@ row_strategy = st.tuples(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(row_strategy, min_size=1, max_size=30, unique_by=lambda r: (r[0], r[1], r[2])))
-def test_matches_plain_python_reference(
-    tmp_path: Path, rows: list[tuple[int, int, int, float, str, int]]
-) -> None:
+def test_matches_plain_python_reference(tmp_path: Path, rows: list[tuple[int, int, int, float, str, int]]) -> None:
     lines = ["t,i,j,k,v,q"]
     for i, j, k, v, q, pad in rows:
         lines.append(f"2020,{i},{j},{k},{' ' * pad}{v},{' ' * pad}{q}")

@@ -62,7 +62,6 @@ BEA_BALANCE_RTOL = 0.01
 to USD 1 million, which for the smallest detail industries adds up to a few percent."""
 
 
-
 def _is_total(code: str) -> bool:
     return code.startswith(("T0", "Total")) or code == "NA" or code.startswith("NA.")
 
@@ -126,8 +125,9 @@ def industry_by_industry(
     neg_u = np.argwhere(U < 0)
     if len(neg_u):
         listed = ", ".join(f"{commodities[i]}->{industries[j]} ({U[i, j]:g})" for i, j in neg_u[:8])
-        notes.append(f"{len(neg_u)} negative intermediate uses moved to final demand column "
-                     f"'{NEGATIVE_USE_COLUMN}': {listed}")
+        notes.append(
+            f"{len(neg_u)} negative intermediate uses moved to final demand column '{NEGATIVE_USE_COLUMN}': {listed}"
+        )
         F = np.column_stack([F, np.minimum(U, 0.0).sum(axis=1)])
         fd_cols = [*fd_cols, NEGATIVE_USE_COLUMN]
         U = np.maximum(U, 0.0)
@@ -140,8 +140,10 @@ def industry_by_industry(
         if loss.any():
             hit = np.flatnonzero(loss)
             listed = ", ".join(f"{industries[i]} ({loss[i]:g})" for i in hit[:8])
-            notes.append(f"negative gross operating surplus of {len(hit)} industries added to output and to "
-                         f"final-demand column '{SUBSIDY_COLUMN}': {listed}")
+            notes.append(
+                f"negative gross operating surplus of {len(hit)} industries added to output and to "
+                f"final-demand column '{SUBSIDY_COLUMN}': {listed}"
+            )
             g = g + loss
             F_extra = np.zeros((len(commodities), 1))
         else:
@@ -166,8 +168,18 @@ def industry_by_industry(
     worst = int(np.argmax(gap))
     notes.append(f"largest row imbalance |g - Z1 - Y1| / g = {gap[worst]:.4f} ({industries[worst]}; rounding)")
     return IOTable.create(
-        Z=Z, Y=Y, x=g, regions=[region] * len(industries), sectors=industries, final_demand=fd_cols,
-        name=name, unit=unit, sector_names=names or {}, Z_imports=Zm, balance_rtol=BEA_BALANCE_RTOL, notes=tuple(notes),
+        Z=Z,
+        Y=Y,
+        x=g,
+        regions=[region] * len(industries),
+        sectors=industries,
+        final_demand=fd_cols,
+        name=name,
+        unit=unit,
+        sector_names=names or {},
+        Z_imports=Zm,
+        balance_rtol=BEA_BALANCE_RTOL,
+        notes=tuple(notes),
     )
 
 
@@ -180,6 +192,11 @@ def load_bea(table: str = "summary2023") -> IOTable:
     names_df = pd.read_parquet(bundled(names_f))
     names = dict(zip(names_df.iloc[:, 0].astype(str), names_df.iloc[:, 1].astype(str), strict=True))
     return industry_by_industry(
-        pd.read_parquet(bundled(use_f)), pd.read_parquet(bundled(make_f)), pd.read_parquet(bundled(imp_f)),
-        name=f"BEA {table}", unit=unit, names=names, source=(use_f, make_f, imp_f),
+        pd.read_parquet(bundled(use_f)),
+        pd.read_parquet(bundled(make_f)),
+        pd.read_parquet(bundled(imp_f)),
+        name=f"BEA {table}",
+        unit=unit,
+        names=names,
+        source=(use_f, make_f, imp_f),
     )

@@ -27,8 +27,9 @@ TableOption = Annotated[
 
 
 def _table(path: Path | None) -> IOTable:
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err_console, transient=True) as bar:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console, transient=True
+    ) as bar:
         bar.add_task("loading the input-output table and factorising I - A")
         table = read_icio_csv(path) if path is not None else load_icio()
         table.lu  # noqa: B018 - factorise once, inside the progress display
@@ -51,18 +52,25 @@ def exposure_cmd(
     full = exposure_table(table, country)
     path = exposure_report(full, country, source, table.unit, out or OUT_DIR / f"exposure_{country}_{source}.html")
     if fmt is OutputFormat.json:
-        print_json({
-            "country": country,
-            "source": source,
-            "table": table.name,
-            "unit": table.unit,
-            "report": str(path),
-            "industries": [
-                {"industry": r.industry, "industry_name": r.industry_name, "face_value": r.face_value,
-                 "look_through": r.look_through, "ratio": r.ratio}
-                for r in one.itertuples()
-            ],
-        })
+        print_json(
+            {
+                "country": country,
+                "source": source,
+                "table": table.name,
+                "unit": table.unit,
+                "report": str(path),
+                "industries": [
+                    {
+                        "industry": r.industry,
+                        "industry_name": r.industry_name,
+                        "face_value": r.face_value,
+                        "look_through": r.look_through,
+                        "ratio": r.ratio,
+                    }
+                    for r in one.itertuples()
+                ],
+            }
+        )
         return
     view = Table(title=f"Exposure of {country} industries to {source} ({table.name})")
     for col in ("industry", "face value", "look-through", "ratio"):
@@ -90,32 +98,43 @@ def shock_cmd(
         table.region_index(country)
     path = shock_report(results, top, table.unit, out or OUT_DIR / f"shock_{scenario_file.stem}.html", country)
     if fmt is OutputFormat.json:
-        print_json({
-            "table": table.name,
-            "unit": table.unit,
-            "report": str(path),
-            "country": country,
-            "scenarios": [
-                {
-                    "name": res.scenario.name,
-                    "description": res.scenario.description,
-                    "total_output_loss": res.total_output_loss,
-                    "total_demand_loss": res.total_demand_loss,
-                    "impacts": res.top(top, country).drop(columns=["output"]).to_dict(orient="records"),
-                }
-                for res in results
-            ],
-        })
+        print_json(
+            {
+                "table": table.name,
+                "unit": table.unit,
+                "report": str(path),
+                "country": country,
+                "scenarios": [
+                    {
+                        "name": res.scenario.name,
+                        "description": res.scenario.description,
+                        "total_output_loss": res.total_output_loss,
+                        "total_demand_loss": res.total_demand_loss,
+                        "impacts": res.top(top, country).drop(columns=["output"]).to_dict(orient="records"),
+                    }
+                    for res in results
+                ],
+            }
+        )
         return
     for res in results:
-        view = Table(title=f"{res.scenario.name}: total supply-driven loss {res.total_output_loss:,.0f} "
-                     f"({table.unit}), demand-driven {res.total_demand_loss:,.0f}")
+        view = Table(
+            title=f"{res.scenario.name}: total supply-driven loss {res.total_output_loss:,.0f} "
+            f"({table.unit}), demand-driven {res.total_demand_loss:,.0f}"
+        )
         for col in ("country", "industry", "loss", "direct", "indirect", "share", "inop.", "demand"):
             view.add_column(col, justify="left" if col in ("country", "industry") else "right")
         for r in res.top(top, country).itertuples():
-            view.add_row(str(r.country), str(r.industry), f"{r.output_loss:,.0f}", f"{r.direct_loss:,.0f}",
-                         f"{r.indirect_loss:,.0f}", f"{r.output_loss_share:.4f}", f"{r.inoperability:.4f}",
-                         f"{r.demand_loss:,.0f}")
+            view.add_row(
+                str(r.country),
+                str(r.industry),
+                f"{r.output_loss:,.0f}",
+                f"{r.direct_loss:,.0f}",
+                f"{r.indirect_loss:,.0f}",
+                f"{r.output_loss_share:.4f}",
+                f"{r.inoperability:.4f}",
+                f"{r.demand_loss:,.0f}",
+            )
         console.print(view)
     console.print(f"report: {path}")
 

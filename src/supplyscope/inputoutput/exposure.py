@@ -81,12 +81,14 @@ def foreign_share(table: IOTable, country: str) -> pd.DataFrame:
     """Per industry of ``country``: foreign (all other regions) face-value and look-through input shares."""
     full = exposure_table(table, country)
     home = full[full["source"] == country].set_index("industry")
-    out = pd.DataFrame({
-        "industry": home.index,
-        "industry_name": home["industry_name"].to_numpy(),
-        "face_value": 1.0 - home["face_value"].to_numpy(),
-        "look_through": 1.0 - home["look_through"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "industry": home.index,
+            "industry_name": home["industry_name"].to_numpy(),
+            "face_value": 1.0 - home["face_value"].to_numpy(),
+            "look_through": 1.0 - home["look_through"].to_numpy(),
+        }
+    )
     out["ratio"] = _ratio(out["look_through"].to_numpy(), out["face_value"].to_numpy())
     return out
 
@@ -111,10 +113,12 @@ def import_exposure(table: IOTable) -> pd.DataFrame:
     dom_total = lu_d.solve_left(np.ones(table.n)) - 1.0
     face = _ratio(m, A.sum(axis=0))
     look = _ratio(m_total, m_total + dom_total)
-    return pd.DataFrame({
-        "industry": table.sectors,
-        "industry_name": [table.sector_names.get(s, s) for s in table.sectors],
-        "face_value": face,
-        "look_through": look,
-        "ratio": _ratio(look, face),
-    })
+    return pd.DataFrame(
+        {
+            "industry": table.sectors,
+            "industry_name": [table.sector_names.get(s, s) for s in table.sectors],
+            "face_value": face,
+            "look_through": look,
+            "ratio": _ratio(look, face),
+        }
+    )

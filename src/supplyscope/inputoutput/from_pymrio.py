@@ -38,8 +38,11 @@ def from_pymrio(io: Any, *, name: str = "pymrio IOSystem", unit: str | None = No
         raise DataError("Y rows differ from Z rows", source=name, field="Y")
     fd = ["_".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in Y.columns]
     return IOTable.create(
-        Z=Z.to_numpy(dtype=np.float64), Y=Y.to_numpy(dtype=np.float64),
+        Z=Z.to_numpy(dtype=np.float64),
+        Y=Y.to_numpy(dtype=np.float64),
         regions=[str(r) for r in Z.index.get_level_values(0)],
         sectors=[str(s) for s in Z.index.get_level_values(1)],
-        final_demand=fd, name=name, unit=unit or (io.unit if isinstance(getattr(io, "unit", None), str) else "unknown"),
+        final_demand=fd,
+        name=name,
+        unit=unit or (io.unit if isinstance(getattr(io, "unit", None), str) else "unknown"),
     )

@@ -51,8 +51,7 @@ def _split_all(labels: list[str], source: str, field: str) -> tuple[list[str], l
         try:
             r, s = split_label(label)
         except ValueError:
-            raise DataError(f"label {label!r} is not REGION_SECTOR", source=source, row=pos + 2,
-                            field=field) from None
+            raise DataError(f"label {label!r} is not REGION_SECTOR", source=source, row=pos + 2, field=field) from None
         regions.append(r)
         sectors.append(s)
     return regions, sectors
@@ -78,9 +77,17 @@ def aggregate_regions(table: IOTable, mapping: dict[str, str]) -> IOTable:
     G[group, np.arange(table.n)] = 1.0
     keep = first[order]
     return IOTable.create(
-        Z=G @ table.Z @ G.T, Y=G @ table.Y, x=G @ table.x, v=G @ table.v, regions=regions[keep],
-        sectors=table.sectors[keep], final_demand=table.final_demand, name=table.name, unit=table.unit,
-        sector_names=table.sector_names, notes=(*table.notes, f"regions merged: {mapping}"),
+        Z=G @ table.Z @ G.T,
+        Y=G @ table.Y,
+        x=G @ table.x,
+        v=G @ table.v,
+        regions=regions[keep],
+        sectors=table.sectors[keep],
+        final_demand=table.final_demand,
+        name=table.name,
+        unit=table.unit,
+        sector_names=table.sector_names,
+        notes=(*table.notes, f"regions merged: {mapping}"),
     )
 
 
@@ -108,14 +115,19 @@ def read_icio_csv(path: str | Path, *, unit: str = "USD million", merge_split: b
     orphans = [(k, r) for k, r in enumerate(row_labels) if "_" in r and r not in col_set]
     if orphans:
         k, r = orphans[0]
-        raise DataError(f"row label {r!r} has no matching column ({len(orphans)} such rows)",
-                        source=src, row=k + 2, field="labels")
+        raise DataError(
+            f"row label {r!r} has no matching column ({len(orphans)} such rows)", source=src, row=k + 2, field="labels"
+        )
     row_set = set(node_rows)
     node_cols = [c for c in df.columns if c in row_set]
     if node_cols != node_rows:
         k = next(i for i, (a, b) in enumerate(zip(node_rows, node_cols, strict=True)) if a != b)
-        raise DataError(f"rows and columns list the nodes in a different order: row {node_rows[k]!r} "
-                        f"vs column {node_cols[k]!r} at position {k + 1}", source=src, field="labels")
+        raise DataError(
+            f"rows and columns list the nodes in a different order: row {node_rows[k]!r} "
+            f"vs column {node_cols[k]!r} at position {k + 1}",
+            source=src,
+            field="labels",
+        )
     out_col = next((c for c in df.columns if c in OUTPUT_LABELS), None)
     out_row = next((r for r in row_labels if r in OUTPUT_LABELS), None)
     fd_cols = [c for c in df.columns if c not in set(node_rows) and c != out_col]
@@ -137,8 +149,18 @@ def read_icio_csv(path: str | Path, *, unit: str = "USD million", merge_split: b
             raise DataError(f"OUT row and OUT column disagree for {first}", source=src, field=first)
     v = numeric.loc[primary_rows, node_rows].to_numpy(dtype=np.float64).sum(axis=0) if primary_rows else None
     regions, sectors = _split_all(node_rows, src, "labels")
-    table = IOTable.create(Z=Z, Y=Y, x=x, v=v, regions=regions, sectors=sectors, final_demand=fd_cols,
-                           name=src, unit=unit, balance_rtol=1e-6)
+    table = IOTable.create(
+        Z=Z,
+        Y=Y,
+        x=x,
+        v=v,
+        regions=regions,
+        sectors=sectors,
+        final_demand=fd_cols,
+        name=src,
+        unit=unit,
+        balance_rtol=1e-6,
+    )
     if merge_split and set(regions) & set(SPLIT_REGIONS):
         table = aggregate_regions(table, SPLIT_REGIONS)
     return table
@@ -184,9 +206,16 @@ def read_icio_npz(path: str | Path, *, unit: str = ICIO_UNIT, name: str | None =
     y = np.maximum(y, 0.0)
     names = dict(zip((str(s) for s in data["sectors"]), (str(s) for s in data["sector_names"]), strict=True))
     return IOTable.create(
-        Z=Z, Y=y, x=x, balance_rtol=1e-6, regions=regions[perm], sectors=sectors[perm],
+        Z=Z,
+        Y=y,
+        x=x,
+        balance_rtol=1e-6,
+        regions=regions[perm],
+        sectors=sectors[perm],
         final_demand=["final_and_row_demand"],
-        name=name or src, unit=unit, sector_names=names,
+        name=name or src,
+        unit=unit,
+        sector_names=names,
     )
 
 

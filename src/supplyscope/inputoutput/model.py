@@ -95,12 +95,14 @@ class IOTable:
             bad = np.flatnonzero(clabels != labels)
             if len(bad):
                 pairs = ", ".join(f"row {labels[i]} vs column {clabels[i]}" for i in bad[:_SHOWN])
-                raise DataError(f"row and column labels differ at {len(bad)} positions: {pairs}",
-                                source=name, field="labels")
+                raise DataError(
+                    f"row and column labels differ at {len(bad)} positions: {pairs}", source=name, field="labels"
+                )
         uniq, counts = np.unique(labels, return_counts=True)
         if (counts > 1).any():
-            raise DataError(f"duplicate node labels: {_names(uniq, np.flatnonzero(counts > 1))}",
-                            source=name, field="labels")
+            raise DataError(
+                f"duplicate node labels: {_names(uniq, np.flatnonzero(counts > 1))}", source=name, field="labels"
+            )
         if Y.shape[0] != n:
             raise DataError(f"Y has {Y.shape[0]} rows, Z has {n}", source=name, field="Y")
         for sym, arr in (("Z", Z), ("Y", Y)):
@@ -111,8 +113,7 @@ class IOTable:
         if len(neg_rows):
             neg_cols = np.flatnonzero((Z < 0).any(axis=0))
             raise DataError(
-                f"negative intermediate flows in rows {_names(labels, neg_rows)} "
-                f"(columns {_names(labels, neg_cols)})",
+                f"negative intermediate flows in rows {_names(labels, neg_rows)} (columns {_names(labels, neg_cols)})",
                 source=name,
                 field="Z",
             )
@@ -126,16 +127,14 @@ class IOTable:
             gap = np.abs(x - x_calc) > balance_rtol * np.maximum(np.abs(x), 1.0)
             if gap.any():
                 idx = np.flatnonzero(gap)
-                raise DataError(f"rows do not balance (x != Z1 + Y1) for {_names(labels, idx)}",
-                                source=name, field="x")
+                raise DataError(f"rows do not balance (x != Z1 + Y1) for {_names(labels, idx)}", source=name, field="x")
         if (x < 0).any() or not np.isfinite(x).all():
             idx = np.flatnonzero(~(x >= 0))
             raise DataError(f"negative or missing gross output for {_names(labels, idx)}", source=name, field="x")
         colsum = Z.sum(axis=0)
         no_output = np.flatnonzero((x == 0) & (colsum > 0))
         if len(no_output):
-            raise DataError(f"columns with inputs but zero output: {_names(labels, no_output)}",
-                            source=name, field="x")
+            raise DataError(f"columns with inputs but zero output: {_names(labels, no_output)}", source=name, field="x")
         a_sum = np.divide(colsum, x, out=np.zeros(n), where=x > 0)
         over = np.flatnonzero(a_sum >= 1.0)
         if len(over):
@@ -144,8 +143,7 @@ class IOTable:
         if v is None:
             v = iomath.calc_v(Z, x)
         v = np.asarray(v, dtype=np.float64)
-        fd = np.asarray(final_demand if final_demand is not None else [f"FD{k}" for k in range(Y.shape[1])],
-                        dtype=str)
+        fd = np.asarray(final_demand if final_demand is not None else [f"FD{k}" for k in range(Y.shape[1])], dtype=str)
         if len(fd) != Y.shape[1]:
             raise DataError(f"{len(fd)} final-demand labels for {Y.shape[1]} columns of Y", source=name, field="Y")
         if Z_imports is not None:
@@ -154,10 +152,25 @@ class IOTable:
                 raise DataError("import matrix has another shape than Z", source=name, field="Z_imports")
             over_imp = np.flatnonzero((Z_imports > Z + 1e-6 * np.maximum(Z, 1.0)).any(axis=0))
             if len(over_imp):
-                raise DataError(f"imported inputs exceed total inputs in columns {_names(labels, over_imp)}",
-                                source=name, field="Z_imports")
-        return cls(Z=Z, Y=Y, x=x, v=v, regions=reg, sectors=sec, final_demand=fd, name=name, unit=unit,
-                   sector_names=dict(sector_names or {}), Z_imports=Z_imports, notes=notes)
+                raise DataError(
+                    f"imported inputs exceed total inputs in columns {_names(labels, over_imp)}",
+                    source=name,
+                    field="Z_imports",
+                )
+        return cls(
+            Z=Z,
+            Y=Y,
+            x=x,
+            v=v,
+            regions=reg,
+            sectors=sec,
+            final_demand=fd,
+            name=name,
+            unit=unit,
+            sector_names=dict(sector_names or {}),
+            Z_imports=Z_imports,
+            notes=notes,
+        )
 
     @property
     def n(self) -> int:

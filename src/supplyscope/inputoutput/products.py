@@ -42,8 +42,7 @@ def _weighted(codes: list[str], conc: pd.DataFrame, by_sector: pd.DataFrame, kin
         raise NotFoundError(f"HS6 code in the HS→{kind} concordance", missing[0], [])
     absent = sorted(set(sub["industry"]) - set(by_sector.index))
     if absent:
-        raise DataError(f"concordance industries not in the IO table: {absent[:8]}", source=kind,
-                        field="industry")
+        raise DataError(f"concordance industries not in the IO table: {absent[:8]}", source=kind, field="industry")
     rows = []
     for code in codes:
         part = sub[sub["hs6"] == code].sort_values("weight", ascending=False, kind="stable")
@@ -55,14 +54,16 @@ def _weighted(codes: list[str], conc: pd.DataFrame, by_sector: pd.DataFrame, kin
         wsum = w[ok].sum()
         face = float((w[ok] * fv[ok]).sum() / wsum) if wsum > 0 else float("nan")
         look = float((w[ok] * lt[ok]).sum() / wsum) if wsum > 0 else float("nan")
-        rows.append({
-            "hs6": code,
-            "sector": str(part["industry"].iloc[0]),
-            "face_value": face,
-            "look_through": look,
-            "ratio": look / face if face > 0 else float("nan"),
-            "sector_weights": "|".join(f"{s}:{x:.3f}" for s, x in zip(part["industry"], w, strict=True)),
-        })
+        rows.append(
+            {
+                "hs6": code,
+                "sector": str(part["industry"].iloc[0]),
+                "face_value": face,
+                "look_through": look,
+                "ratio": look / face if face > 0 else float("nan"),
+                "sector_weights": "|".join(f"{s}:{x:.3f}" for s, x in zip(part["industry"], w, strict=True)),
+            }
+        )
     return pd.DataFrame(rows, columns=list(PRODUCT_COLUMNS))
 
 

@@ -31,8 +31,18 @@ from .model import IOTable
 from .scenarios import Scenario
 
 IMPACT_COLUMNS = (
-    "country", "industry", "industry_name", "output", "output_loss", "output_loss_share", "inoperability",
-    "direct_loss", "indirect_loss", "demand_loss", "demand_direct_loss", "demand_indirect_loss",
+    "country",
+    "industry",
+    "industry_name",
+    "output",
+    "output_loss",
+    "output_loss_share",
+    "inoperability",
+    "direct_loss",
+    "indirect_loss",
+    "demand_loss",
+    "demand_direct_loss",
+    "demand_indirect_loss",
     "demand_inoperability",
 )
 
@@ -68,21 +78,24 @@ class ShockResult:
         sup, dem, s = self.supply[order], self.demand[order], self.direct[order]
         sup_share = np.divide(sup, x, out=np.zeros_like(sup), where=x > 0)
         dem_share = np.divide(dem, x, out=np.zeros_like(dem), where=x > 0)
-        return pd.DataFrame({
-            "country": t.regions[order],
-            "industry": t.sectors[order],
-            "industry_name": [t.sector_names.get(str(k), str(k)) for k in t.sectors[order]],
-            "output": x,
-            "output_loss": sup,
-            "output_loss_share": sup_share,
-            "inoperability": np.minimum(sup_share, 1.0),
-            "direct_loss": s,
-            "indirect_loss": sup - s,
-            "demand_loss": dem,
-            "demand_direct_loss": s,
-            "demand_indirect_loss": dem - s,
-            "demand_inoperability": np.minimum(dem_share, 1.0),
-        }, columns=list(IMPACT_COLUMNS))
+        return pd.DataFrame(
+            {
+                "country": t.regions[order],
+                "industry": t.sectors[order],
+                "industry_name": [t.sector_names.get(str(k), str(k)) for k in t.sectors[order]],
+                "output": x,
+                "output_loss": sup,
+                "output_loss_share": sup_share,
+                "inoperability": np.minimum(sup_share, 1.0),
+                "direct_loss": s,
+                "indirect_loss": sup - s,
+                "demand_loss": dem,
+                "demand_direct_loss": s,
+                "demand_indirect_loss": dem - s,
+                "demand_inoperability": np.minimum(dem_share, 1.0),
+            },
+            columns=list(IMPACT_COLUMNS),
+        )
 
     @cached_property
     def impacts(self) -> pd.DataFrame:
@@ -114,11 +127,13 @@ def direct_losses(table: IOTable, scenarios: list[Scenario]) -> FloatArray:
         for j, shock in enumerate(sc.shocks, start=1):
             where = f"scenario {sc.name!r}, shock {j}"
             if shock.country not in regions:
-                raise RuleError(f"{where}: unknown country {shock.country!r}; the table has "
-                                f"{', '.join(table.region_list)}")
+                raise RuleError(
+                    f"{where}: unknown country {shock.country!r}; the table has {', '.join(table.region_list)}"
+                )
             if shock.sector not in sectors:
-                raise RuleError(f"{where}: unknown sector {shock.sector!r}; the table has "
-                                f"{', '.join(table.sector_list)}")
+                raise RuleError(
+                    f"{where}: unknown sector {shock.sector!r}; the table has {', '.join(table.sector_list)}"
+                )
             node = table.node(shock.country, shock.sector)
             if node in seen:
                 raise RuleError(f"{where}: {shock.country} {shock.sector} is shocked twice")
@@ -144,5 +159,7 @@ def run_scenarios(table: IOTable, scenarios: list[Scenario]) -> list[ShockResult
     S = direct_losses(table, scenarios)
     sup = supply_driven(table, S)
     dem = demand_driven(table, S)
-    return [ShockResult(scenario=sc, table=table, direct=S[:, k], supply=sup[:, k], demand=dem[:, k])
-            for k, sc in enumerate(scenarios)]
+    return [
+        ShockResult(scenario=sc, table=table, direct=S[:, k], supply=sup[:, k], demand=dem[:, k])
+        for k, sc in enumerate(scenarios)
+    ]

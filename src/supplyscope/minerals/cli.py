@@ -92,9 +92,9 @@ def concentration_cmd(
     if fmt is OutputFormat.json:
         print_json({"minerals": _records(df)})
         return
-    view = df[["mineral", "stage", "year", "status", "hhi", "top_country", "top_share", "chn_share",
-               "concern_share"]].rename(columns={"top_country": "top", "top_share": "top %", "chn_share": "CHN %",
-                                                 "concern_share": "concern %"})
+    view = df[
+        ["mineral", "stage", "year", "status", "hhi", "top_country", "top_share", "chn_share", "concern_share"]
+    ].rename(columns={"top_country": "top", "top_share": "top %", "chn_share": "CHN %", "concern_share": "concern %"})
     view["hhi"] = view["hhi"].round(4)
     _show(view, "Stage concentration (USGS MCS 2026)", percent=("top %", "CHN %", "concern %"))
     for rec in df.itertuples():
@@ -114,24 +114,50 @@ def coverage_cmd(
 ) -> None:
     """Coalition share of world supply, gap to its (US-import) demand, and third countries to close it."""
     group = resolve_group(coalition, config)
-    cov = partner_coverage(load_production(stage_table), load_mineral_imports(), group, concern_group(config),
-                           minerals=mineral, stage=stage, top=top)
+    cov = partner_coverage(
+        load_production(stage_table),
+        load_mineral_imports(),
+        group,
+        concern_group(config),
+        minerals=mineral,
+        stage=stage,
+        top=top,
+    )
     if fmt is OutputFormat.json:
-        print_json({"coalition": coalition, "members": sorted(group.members), "source": group.source,
-                    "supply": _records(cov.supply), "demand": _records(cov.demand),
-                    "candidates": _records(cov.candidates)})
+        print_json(
+            {
+                "coalition": coalition,
+                "members": sorted(group.members),
+                "source": group.source,
+                "supply": _records(cov.supply),
+                "demand": _records(cov.demand),
+                "candidates": _records(cov.candidates),
+            }
+        )
         return
-    _show(cov.supply.drop(columns=["note"]), f"Supply shares, coalition {coalition}",
-          percent=("coalition_share", "concern_share", "third_share", "other_share"))
-    _show(cov.demand.drop(columns=["hs6", "shared_hs6", "basis"]), "Gap to demand (US imports 2024, USD)",
-          percent=("gap_share",))
+    _show(
+        cov.supply.drop(columns=["note"]),
+        f"Supply shares, coalition {coalition}",
+        percent=("coalition_share", "concern_share", "third_share", "other_share"),
+    )
+    _show(
+        cov.demand.drop(columns=["hs6", "shared_hs6", "basis"]),
+        "Gap to demand (US imports 2024, USD)",
+        percent=("gap_share",),
+    )
     for rec in cov.demand.itertuples():
         if rec.shared_hs6:
-            console.print(f"[dim]{rec.mineral} {rec.stage}: HS {', '.join(rec.shared_hs6)} also cover other "
-                          "minerals; the import values are upper bounds[/]", highlight=False)
+            console.print(
+                f"[dim]{rec.mineral} {rec.stage}: HS {', '.join(rec.shared_hs6)} also cover other "
+                "minerals; the import values are upper bounds[/]",
+                highlight=False,
+            )
     if not cov.candidates.empty:
-        _show(cov.candidates.drop(columns=["unit"]), "Third countries ranked by capacity",
-              percent=("world_share", "cumulative_share"))
+        _show(
+            cov.candidates.drop(columns=["unit"]),
+            "Third countries ranked by capacity",
+            percent=("world_share", "cumulative_share"),
+        )
 
 
 def _path(mineral: str, prices_file: Path | None, price: list[float] | None, unit: str) -> PricePath:
@@ -171,8 +197,15 @@ def price_floor_cmd(
     df = price_floor(path, floor, _volume(path, volume), exempt_share=exempt_share, duty_cap=duty_cap)
     tot = totals(df, ["duty_revenue", "cost_to_importers"])
     if fmt is OutputFormat.json:
-        print_json({"mineral": path.mineral, "unit": path.unit, "price_source": path.source,
-                    "periods": _records(df), "totals": tot})
+        print_json(
+            {
+                "mineral": path.mineral,
+                "unit": path.unit,
+                "price_source": path.source,
+                "periods": _records(df),
+                "totals": tot,
+            }
+        )
         return
     _show(df, f"Price floor {floor:g} {path.unit} on {path.mineral}")
     console.print(f"total duty revenue {tot['duty_revenue']:,.2f}; cost to importers {tot['cost_to_importers']:,.2f}")
@@ -194,8 +227,15 @@ def subsidy_cmd(
     df = cfd_subsidy(path, strike, _volume(path, volume), two_sided=two_sided)
     tot = totals(df, ["budget_cost"])
     if fmt is OutputFormat.json:
-        print_json({"mineral": path.mineral, "unit": path.unit, "price_source": path.source,
-                    "periods": _records(df), "totals": tot})
+        print_json(
+            {
+                "mineral": path.mineral,
+                "unit": path.unit,
+                "price_source": path.source,
+                "periods": _records(df),
+                "totals": tot,
+            }
+        )
         return
     _show(df, f"CfD strike {strike:g} {path.unit} on {path.mineral}")
     console.print(f"total budget cost {tot['budget_cost']:,.2f}")
@@ -226,11 +266,15 @@ def stockpile_cmd(
             raise ConfigError(f"no 2024 US imports for {m.key}; give --annual-volume", key="annual_volume")
         annual_volume = value / price
         shared = sorted(set(sel.loc[sel["shared"], "hs6"]))
-        basis = (f"2024 US imports for consumption of {m.key} HS codes{' at ' + stage if stage else ''} "
-                 f"(USD {value:,.0f}) divided by the price")
+        basis = (
+            f"2024 US imports for consumption of {m.key} HS codes{' at ' + stage if stage else ''} "
+            f"(USD {value:,.0f}) divided by the price"
+        )
         if shared:
-            basis += (f"; HS {', '.join(shared)} also cover other minerals, so the volume is an upper bound "
-                      "and the days of cover a lower bound")
+            basis += (
+                f"; HS {', '.join(shared)} also cover other minerals, so the volume is an upper bound "
+                "and the days of cover a lower bound"
+            )
     res = stockpile(m.key, price, annual_volume, budget=budget, days=days)
     out = {**res.as_dict(), "volume_basis": basis}
     if fmt is OutputFormat.json:
@@ -269,11 +313,20 @@ def flags_cmd(stage_table: StageTableOpt = None, config: ConfigOpt = None, fmt: 
 def _toml_scenario(doc: dict[str, Any]) -> str:
     lines: list[str] = []
     for sc in doc["scenario"]:
-        lines += ["[[scenario]]", f"name = {json.dumps(sc['name'])}",
-                  f"description = {json.dumps(sc['description'], ensure_ascii=False)}", ""]
+        lines += [
+            "[[scenario]]",
+            f"name = {json.dumps(sc['name'])}",
+            f"description = {json.dumps(sc['description'], ensure_ascii=False)}",
+            "",
+        ]
         for sh in sc["shock"]:
-            lines += ["[[scenario.shock]]", f"country = {json.dumps(sh['country'])}",
-                      f"sector = {json.dumps(sh['sector'])}", f"cut = {float(sh['cut'])!r}", ""]
+            lines += [
+                "[[scenario.shock]]",
+                f"country = {json.dumps(sh['country'])}",
+                f"sector = {json.dumps(sh['sector'])}",
+                f"cut = {float(sh['cut'])!r}",
+                "",
+            ]
     return "\n".join(lines)
 
 
@@ -342,30 +395,46 @@ def report_cmd(
             for key, path in load_price_paths(prices).items():
                 resolve_mineral(key, load_catalog())
                 if path.volume is None:
-                    raise ConfigError("the report needs 'volume' per mineral in the price file",
-                                      key=f"minerals.{key}.volume", source=str(prices))
+                    raise ConfigError(
+                        "the report needs 'volume' per mineral in the price file",
+                        key=f"minerals.{key}.volume",
+                        source=str(prices),
+                    )
                 floor = path.floor if path.floor is not None else path.prices[0] * floor_ratio
                 strike = path.strike if path.strike is not None else path.prices[0] * floor_ratio
                 pf = price_floor(path, floor, path.volume)
                 cfd = cfd_subsidy(path, strike, path.volume)
-                text = (f"Price path from {prices} ({path.source or 'no source given'}), unit {path.unit}; "
-                        f"floor {floor:g}, CfD strike {strike:g}; volume {path.volume:g} per period.")
-                sims.append(Section(f"Price floor and CfD: {key}", text,
-                                    line_figure(pf.merge(cfd[["period", "budget_cost"]], on="period"), "period",
-                                                ["import_price", "landed_price", "duty_revenue", "budget_cost"],
-                                                f"{key}: price floor and CfD"),
-                                    table_html(pf) + table_html(cfd)))
+                text = (
+                    f"Price path from {prices} ({path.source or 'no source given'}), unit {path.unit}; "
+                    f"floor {floor:g}, CfD strike {strike:g}; volume {path.volume:g} per period."
+                )
+                sims.append(
+                    Section(
+                        f"Price floor and CfD: {key}",
+                        text,
+                        line_figure(
+                            pf.merge(cfd[["period", "budget_cost"]], on="period"),
+                            "period",
+                            ["import_price", "landed_price", "duty_revenue", "budget_cost"],
+                            f"{key}: price floor and CfD",
+                        ),
+                        table_html(pf) + table_html(cfd),
+                    )
+                )
                 annual, basis = _annual_volume(imports, key, path)
                 res = stockpile(key, path.prices[0], annual, budget=stockpile_budget, days=stockpile_days)
                 stock_rows.append({**res.as_dict(), "price_unit": path.unit, "volume_basis": basis})
             if stock_rows:
                 stock = pd.DataFrame(stock_rows)
-                sims.append(Section(
-                    f"Stockpile: budget for {stockpile_days:g} days of import cover",
-                    "Price = the first price of each path; days of cover = (budget / price) / (annual volume / 365).",
-                    _bar_figure(stock, "mineral", ["budget_needed"], "Budget needed (USD)"),
-                    table_html(stock),
-                ))
+                sims.append(
+                    Section(
+                        f"Stockpile: budget for {stockpile_days:g} days of import cover",
+                        "Price = the first price of each path; "
+                        "days of cover = (budget / price) / (annual volume / 365).",
+                        _bar_figure(stock, "mineral", ["budget_needed"], "Budget needed (USD)"),
+                        table_html(stock),
+                    )
+                )
         html_doc = render(MineralsReport(conc, cov, coalition, flags, sims))
         out.write_text(html_doc, encoding="utf-8")
         bar.advance(task)
@@ -377,8 +446,9 @@ def _annual_volume(imports: pd.DataFrame, key: str, path: PricePath) -> tuple[fl
         return path.annual_volume, "annual_volume in the price file"
     value = float(imports.loc[imports["mineral"] == key, "value_usd"].sum())
     if value <= 0 or path.prices[0] <= 0:
-        raise ConfigError(f"no 2024 US imports for {key}; set annual_volume in the price file",
-                          key=f"minerals.{key}.annual_volume")
+        raise ConfigError(
+            f"no 2024 US imports for {key}; set annual_volume in the price file", key=f"minerals.{key}.annual_volume"
+        )
     return value / path.prices[0], f"2024 US import value (USD {value:,.0f}) / first price"
 
 

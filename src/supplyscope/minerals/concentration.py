@@ -30,9 +30,24 @@ from supplyscope.minerals.catalog import STAGES, Mineral, check_stage, load_cata
 from supplyscope.minerals.usgs import MCS_SOURCE, OTHER, WORLD
 
 CONCENTRATION_COLUMNS = [
-    "mineral", "stage", "year", "status", "hhi", "top_country", "top_share", "chn_share",
-    "concern_share", "other_share", "listed_share", "world_total", "world_basis", "unit", "n_countries",
-    "withheld", "source", "note",
+    "mineral",
+    "stage",
+    "year",
+    "status",
+    "hhi",
+    "top_country",
+    "top_share",
+    "chn_share",
+    "concern_share",
+    "other_share",
+    "listed_share",
+    "world_total",
+    "world_basis",
+    "unit",
+    "n_countries",
+    "withheld",
+    "source",
+    "note",
 ]
 
 
@@ -134,8 +149,10 @@ def stage_concentration(
             frame = prod[(prod["mineral"] == mineral.key) & (prod["stage"] == st)]
             if frame.empty:
                 covered = mineral.production_stage if mineral.mcs_commodity else "no stage"
-                reason = (f"no {st} production data for {mineral.key} in the loaded tables "
-                          f"(the USGS MCS table covers {covered}); load one with read_stage_table / --stage-table")
+                reason = (
+                    f"no {st} production data for {mineral.key} in the loaded tables "
+                    f"(the USGS MCS table covers {covered}); load one with read_stage_table / --stage-table"
+                )
                 out.append(_unavailable(mineral, st, reason))
                 continue
             yr = year if year is not None else int(frame["year"].max())
@@ -151,8 +168,12 @@ def stage_concentration(
 
 def world_shares(long: pd.DataFrame, mineral: str, stage: str, year: int) -> pd.DataFrame:
     """Each listed country's amount and share of the world total (same basis as above)."""
-    frame = long[(long["measure"] == "production") & (long["mineral"] == mineral)
-                 & (long["stage"] == stage) & (long["year"] == year)]
+    frame = long[
+        (long["measure"] == "production")
+        & (long["mineral"] == mineral)
+        & (long["stage"] == stage)
+        & (long["year"] == year)
+    ]
     countries = frame[~frame["country"].isin([WORLD, OTHER])]
     total, _ = world_total(frame)
     out = countries[["country", "amount", "status", "unit"]].copy()
@@ -160,8 +181,17 @@ def world_shares(long: pd.DataFrame, mineral: str, stage: str, year: int) -> pd.
     return out.sort_values("share", ascending=False, na_position="last").reset_index(drop=True)
 
 
-PANEL_COLUMNS = ["mineral", "stage", "year", "hhi", "top_country", "top_share", "chn_share", "concern_share",
-                 "world_total"]
+PANEL_COLUMNS = [
+    "mineral",
+    "stage",
+    "year",
+    "hhi",
+    "top_country",
+    "top_share",
+    "chn_share",
+    "concern_share",
+    "world_total",
+]
 
 
 def concentration_panel(long: pd.DataFrame, *, concern: Iterable[str] = ()) -> pd.DataFrame:

@@ -24,8 +24,10 @@ from supplyscope.minerals.catalog import Mineral, check_stage, load_catalog, res
 from supplyscope.minerals.concentration import world_total
 from supplyscope.minerals.groups import CountryGroup
 
-DEMAND_BASIS = ("US imports for consumption 2024 (Census, USD) of the mineral's HS codes at this stage; "
-                "the only coalition demand observed in the bundled data")
+DEMAND_BASIS = (
+    "US imports for consumption 2024 (Census, USD) of the mineral's HS codes at this stage; "
+    "the only coalition demand observed in the bundled data"
+)
 
 
 @dataclass(frozen=True)
@@ -37,13 +39,22 @@ class Coverage:
     candidates: pd.DataFrame
 
 
-def _supply_rows(long: pd.DataFrame, mineral: Mineral, stage: str, coalition: CountryGroup,
-                 concern: CountryGroup, top: int) -> tuple[dict[str, object], list[dict[str, object]]]:
+def _supply_rows(
+    long: pd.DataFrame, mineral: Mineral, stage: str, coalition: CountryGroup, concern: CountryGroup, top: int
+) -> tuple[dict[str, object], list[dict[str, object]]]:
     prod = long[(long["measure"] == "production") & (long["mineral"] == mineral.key) & (long["stage"] == stage)]
     if prod.empty:
-        return {"mineral": mineral.key, "stage": stage, "status": "unavailable", "year": None,
-                "coalition_share": None, "concern_share": None, "third_share": None, "other_share": None,
-                "note": f"no {stage} production data for {mineral.key}"}, []
+        return {
+            "mineral": mineral.key,
+            "stage": stage,
+            "status": "unavailable",
+            "year": None,
+            "coalition_share": None,
+            "concern_share": None,
+            "third_share": None,
+            "other_share": None,
+            "note": f"no {stage} production data for {mineral.key}",
+        }, []
     year = int(prod["year"].max())
     rows = prod[prod["year"] == year]
     total, basis = world_total(rows)
@@ -51,13 +62,20 @@ def _supply_rows(long: pd.DataFrame, mineral: Mineral, stage: str, coalition: Co
     countries["share"] = countries["amount"] / total
     in_c = countries["country"].isin(coalition.members)
     in_k = countries["country"].isin(concern.members) & ~in_c
-    cap = long[(long["measure"] == "capacity") & (long["mineral"] == mineral.key) & (long["stage"] == stage)
-               & (long["year"] == year)].set_index("country")["amount"]
+    cap = long[
+        (long["measure"] == "capacity")
+        & (long["mineral"] == mineral.key)
+        & (long["stage"] == stage)
+        & (long["year"] == year)
+    ].set_index("country")["amount"]
     has_capacity = countries["country"].map(cap).fillna(0.0).gt(0) if not cap.empty else False
     third = countries[~in_c & ~in_k & (countries["share"].fillna(0.0).gt(0) | has_capacity)].copy()
     concern_share = float(countries.loc[in_k, "share"].sum())
     supply = {
-        "mineral": mineral.key, "stage": stage, "status": "available", "year": year,
+        "mineral": mineral.key,
+        "stage": stage,
+        "status": "available",
+        "year": year,
         "coalition_share": float(countries.loc[in_c, "share"].sum()),
         "concern_share": concern_share,
         "third_share": float(third["share"].sum()),
@@ -73,12 +91,22 @@ def _supply_rows(long: pd.DataFrame, mineral: Mineral, stage: str, coalition: Co
     for rank, rec in enumerate(third.to_dict("records"), start=1):
         before = running
         running += float(rec["share"])
-        cands.append({
-            "mineral": mineral.key, "stage": stage, "year": year, "rank": rank, "country": rec["country"],
-            "amount": rec["amount"], "capacity": rec["capacity"], "capacity_basis": rec["capacity_basis"],
-            "unit": rec["unit"], "world_share": rec["share"], "cumulative_share": running,
-            "needed_to_replace_concern": before < concern_share,
-        })
+        cands.append(
+            {
+                "mineral": mineral.key,
+                "stage": stage,
+                "year": year,
+                "rank": rank,
+                "country": rec["country"],
+                "amount": rec["amount"],
+                "capacity": rec["capacity"],
+                "capacity_basis": rec["capacity_basis"],
+                "unit": rec["unit"],
+                "world_share": rec["share"],
+                "cumulative_share": running,
+                "needed_to_replace_concern": before < concern_share,
+            }
+        )
     return supply, cands
 
 
@@ -112,14 +140,21 @@ def partner_coverage(
             total = float(m["value_usd"].sum())
             from_c = float(m.loc[m["partner"].isin(partners), "value_usd"].sum())
             from_k = float(m.loc[m["partner"].isin(concern_partners), "value_usd"].sum())
-            demand.append({
-                "mineral": mineral.key, "stage": st, "hs6": sorted(set(m["hs6"])),
-                "shared_hs6": sorted(set(m.loc[m["shared"], "hs6"])),
-                "us_imports_usd": total, "from_coalition_usd": from_c, "from_concern_usd": from_k,
-                "from_third_usd": total - from_c - from_k, "gap_usd": total - from_c,
-                "gap_share": (total - from_c) / total if total > 0 else None,
-                "basis": DEMAND_BASIS if total > 0 else "no US imports recorded for this stage's HS codes",
-            })
+            demand.append(
+                {
+                    "mineral": mineral.key,
+                    "stage": st,
+                    "hs6": sorted(set(m["hs6"])),
+                    "shared_hs6": sorted(set(m.loc[m["shared"], "hs6"])),
+                    "us_imports_usd": total,
+                    "from_coalition_usd": from_c,
+                    "from_concern_usd": from_k,
+                    "from_third_usd": total - from_c - from_k,
+                    "gap_usd": total - from_c,
+                    "gap_share": (total - from_c) / total if total > 0 else None,
+                    "basis": DEMAND_BASIS if total > 0 else "no US imports recorded for this stage's HS codes",
+                }
+            )
     supply_df = pd.DataFrame.from_records(supply)
     supply_df["year"] = supply_df["year"].astype("Int64")
     return Coverage(supply_df, pd.DataFrame.from_records(demand), pd.DataFrame.from_records(cands))

@@ -30,8 +30,7 @@ from supplyscope.minerals.concentration import stage_concentration
 from supplyscope.minerals.groups import concern_group
 from supplyscope.minerals.usgs import load_production
 
-FLAG_COLUMNS = ["hs6", "mineral", "stage", "top_country", "top_share", "chn_share", "concern_share", "flag",
-                "reason"]
+FLAG_COLUMNS = ["hs6", "mineral", "stage", "top_country", "top_share", "chn_share", "concern_share", "flag", "reason"]
 
 TOP_SHARE_THRESHOLD = 0.5
 """A stage is a chokepoint when one country holds at least half of world supply ..."""
@@ -64,8 +63,14 @@ def flag_frame(
                     break
             row: dict[str, object] = {"hs6": code.hs6, "mineral": mineral, "stage": code.stage}
             if used is None:
-                row.update(top_country=None, top_share=None, chn_share=None, concern_share=None, flag=False,
-                           reason=f"{mineral} {code.stage}: no production data at this or an upstream stage")
+                row.update(
+                    top_country=None,
+                    top_share=None,
+                    chn_share=None,
+                    concern_share=None,
+                    flag=False,
+                    reason=f"{mineral} {code.stage}: no production data at this or an upstream stage",
+                )
                 rows.append(row)
                 continue
             c = avail.loc[(mineral, used)]
@@ -76,15 +81,21 @@ def flag_frame(
             if concern >= concern_threshold:
                 why.append(f"countries of concern hold {concern:.0%} (≥ {concern_threshold:.0%})")
             basis = f" [{used} data used for a {code.stage} product]" if used != code.stage else ""
-            shared = f" [HS code shared with {', '.join(m for m in code.minerals if m != mineral)}]" \
-                if code.shared else ""
-            reason = ("; ".join(why) if why else
-                      f"top {c['top_country']} {top:.0%}, concern {concern:.0%}: below thresholds")
+            shared = (
+                f" [HS code shared with {', '.join(m for m in code.minerals if m != mineral)}]" if code.shared else ""
+            )
+            reason = (
+                "; ".join(why) if why else f"top {c['top_country']} {top:.0%}, concern {concern:.0%}: below thresholds"
+            )
             chn = c["chn_share"]
-            row.update(top_country=c["top_country"], top_share=top,
-                       chn_share=None if chn is None or pd.isna(chn) else float(chn),
-                       concern_share=concern, flag=bool(why),
-                       reason=f"{reason} ({int(c['year'])}, {c['source']}){basis}{shared}")
+            row.update(
+                top_country=c["top_country"],
+                top_share=top,
+                chn_share=None if chn is None or pd.isna(chn) else float(chn),
+                concern_share=concern,
+                flag=bool(why),
+                reason=f"{reason} ({int(c['year'])}, {c['source']}){basis}{shared}",
+            )
             rows.append(row)
     return pd.DataFrame.from_records(rows, columns=FLAG_COLUMNS)
 
@@ -146,8 +157,12 @@ def scenario_from_restriction(
         f"in {code} is cut. The ICIO sector is broader than {m.label.lower()}, so this is an upper bound "
         "on the mineral's own effect."
     )
-    return {"scenario": [{
-        "name": f"{m.key}-restriction-{code.lower()}-{round(cut * 100)}pct",
-        "description": description,
-        "shock": shocks,
-    }]}
+    return {
+        "scenario": [
+            {
+                "name": f"{m.key}-restriction-{code.lower()}-{round(cut * 100)}pct",
+                "description": description,
+                "shock": shocks,
+            }
+        ]
+    }

@@ -58,8 +58,9 @@ class PricePath:
 
     def __post_init__(self) -> None:
         if len(self.periods) != len(self.prices) or not self.prices:
-            raise ConfigError("periods and prices must be non-empty lists of equal length",
-                              key=f"minerals.{self.mineral}.prices")
+            raise ConfigError(
+                "periods and prices must be non-empty lists of equal length", key=f"minerals.{self.mineral}.prices"
+            )
         for i, p in enumerate(self.prices):
             non_negative(p, f"minerals.{self.mineral}.prices[{i}]")
         for name in ("volume", "floor", "strike", "annual_volume"):
@@ -139,18 +140,20 @@ def price_floor(
     gap = np.maximum(0.0, f - p)
     duty = gap if duty_cap is None else np.minimum(gap, non_negative(duty_cap, "duty_cap"))
     closed = np.divide(duty, gap, out=np.full_like(gap, np.nan), where=gap > 0)
-    return pd.DataFrame({
-        "period": path.periods,
-        "import_price": p,
-        "floor": f,
-        "duty_per_unit": duty,
-        "landed_price": p + duty,
-        "volume": v,
-        "duty_revenue": duty * v * (1.0 - e),
-        "cost_to_importers": duty * v,
-        "price_gap": gap,
-        "gap_closed": closed,
-    })
+    return pd.DataFrame(
+        {
+            "period": path.periods,
+            "import_price": p,
+            "floor": f,
+            "duty_per_unit": duty,
+            "landed_price": p + duty,
+            "volume": v,
+            "duty_revenue": duty * v * (1.0 - e),
+            "cost_to_importers": duty * v,
+            "price_gap": gap,
+            "gap_closed": closed,
+        }
+    )
 
 
 def cfd_subsidy(
@@ -167,15 +170,17 @@ def cfd_subsidy(
     diff = k - p
     per_unit = diff if two_sided else np.maximum(0.0, diff)
     payment = per_unit * q
-    return pd.DataFrame({
-        "period": path.periods,
-        "market_price": p,
-        "strike": k,
-        "payment_per_unit": per_unit,
-        "volume": q,
-        "budget_cost": payment,
-        "cumulative_cost": np.cumsum(payment),
-    })
+    return pd.DataFrame(
+        {
+            "period": path.periods,
+            "market_price": p,
+            "strike": k,
+            "payment_per_unit": per_unit,
+            "volume": q,
+            "budget_cost": payment,
+            "cumulative_cost": np.cumsum(payment),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -217,8 +222,14 @@ def stockpile(
     units = b / p if b is not None else None
     cover = (units / daily if daily > 0 else math.inf) if units is not None else None
     return StockpileResult(
-        mineral=mineral, price=p, annual_import_volume=v, daily_import_volume=daily, budget=b,
-        days_cover=cover, days_target=n, budget_needed=n * daily * p if n is not None else None,
+        mineral=mineral,
+        price=p,
+        annual_import_volume=v,
+        daily_import_volume=daily,
+        budget=b,
+        days_cover=cover,
+        days_target=n,
+        budget_needed=n * daily * p if n is not None else None,
         units_bought=units,
     )
 

@@ -44,8 +44,13 @@ def _reliance(raw: str) -> list[tuple[str, float | None, str]]:
         m = re.match(r"^(?:(?P<metal>[a-z ]+?)\s+)?(?P<bound>>)?(?P<num>\d+(?:\.\d+)?)$", part.strip())
         if not m:
             raise ValueError(f"cannot read net import reliance {raw!r}")
-        out.append((m.group("metal") or "all", float(m.group("num")) / 100.0,
-                    "lower_bound" if m.group("bound") else "reported"))
+        out.append(
+            (
+                m.group("metal") or "all",
+                float(m.group("num")) / 100.0,
+                "lower_bound" if m.group("bound") else "reported",
+            )
+        )
     return out
 
 
@@ -59,15 +64,24 @@ def import_reliance() -> pd.DataFrame:
         try:
             key = _mineral_key(str(rec["commodity"]))
         except KeyError:
-            raise DataError(f"unknown commodity {rec['commodity']!r}", source=str(path), row=i + 2,
-                            field="commodity") from None
+            raise DataError(
+                f"unknown commodity {rec['commodity']!r}", source=str(path), row=i + 2, field="commodity"
+            ) from None
         try:
             parts = _reliance(str(rec["net_import_reliance_latest_raw"]))
         except ValueError as exc:
             raise DataError(str(exc), source=str(path), row=i + 2, field="net_import_reliance_latest_raw") from None
         for metal, value, status in parts:
-            rows.append({"mineral": key, "metal": metal, "net_import_reliance": value, "status": status,
-                         "raw": rec["net_import_reliance_latest_raw"], "year": 2025})
+            rows.append(
+                {
+                    "mineral": key,
+                    "metal": metal,
+                    "net_import_reliance": value,
+                    "status": status,
+                    "raw": rec["net_import_reliance_latest_raw"],
+                    "year": 2025,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -90,16 +104,26 @@ def import_sources() -> pd.DataFrame:
             for item in items.split(";"):
                 m = _ITEM.match(item.strip())
                 if not m:
-                    raise DataError(f"cannot read import source {item.strip()!r}", source=str(path), row=i + 2,
-                                    field="import_sources")
+                    raise DataError(
+                        f"cannot read import source {item.strip()!r}",
+                        source=str(path),
+                        row=i + 2,
+                        field="import_sources",
+                    )
                 name = m.group("name").strip()
                 found = _EXTRA_NAMES.get(name.lower()) or (country_code(name) or (None, ""))[0]
                 if found is None:
-                    raise DataError(f"unknown country {name!r}", source=str(path), row=i + 2,
-                                    field="import_sources")
-                rows.append({"mineral": key, "category": category.strip() or "all", "country": found,
-                             "share": float(m.group("pct")) / 100.0, "partial": partial,
-                             "period": str(rec["import_sources_range"])})
+                    raise DataError(f"unknown country {name!r}", source=str(path), row=i + 2, field="import_sources")
+                rows.append(
+                    {
+                        "mineral": key,
+                        "category": category.strip() or "all",
+                        "country": found,
+                        "share": float(m.group("pct")) / 100.0,
+                        "partial": partial,
+                        "period": str(rec["import_sources_range"]),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -112,16 +136,35 @@ def critical_lists() -> pd.DataFrame:
     for col in ("on_2022_list", "on_2025_list", "added_in_2025"):
         bad = ~raw[col].isin(["True", "False"])
         if bad.any():
-            raise DataError(f"expected True/False, got {raw.loc[bad, col].iloc[0]!r}", source=str(path),
-                            row=int(bad.idxmax()) + 2, field=col)
+            raise DataError(
+                f"expected True/False, got {raw.loc[bad, col].iloc[0]!r}",
+                source=str(path),
+                row=int(bad.idxmax()) + 2,
+                field=col,
+            )
         out[col] = raw[col] == "True"
     return out
 
 
 LIST_NAMES: dict[str, tuple[str, ...]] = {
-    "rare-earths": ("cerium", "dysprosium", "erbium", "europium", "gadolinium", "holmium", "lanthanum",
-                    "lutetium", "neodymium", "praseodymium", "samarium", "terbium", "thulium", "ytterbium",
-                    "yttrium", "scandium"),
+    "rare-earths": (
+        "cerium",
+        "dysprosium",
+        "erbium",
+        "europium",
+        "gadolinium",
+        "holmium",
+        "lanthanum",
+        "lutetium",
+        "neodymium",
+        "praseodymium",
+        "samarium",
+        "terbium",
+        "thulium",
+        "ytterbium",
+        "yttrium",
+        "scandium",
+    ),
     "pgm": ("platinum", "palladium", "iridium", "rhodium", "ruthenium"),
 }
 """Catalogue minerals that the lists name element by element; any listed element counts."""
@@ -134,10 +177,12 @@ def list_status() -> pd.DataFrame:
     for key in load_catalog():
         names = LIST_NAMES.get(key, (key,))
         found = [n for n in names if n in lists.index]
-        rows.append({
-            "mineral": key,
-            "on_2022_list": bool(lists.loc[found, "on_2022_list"].any()) if found else False,
-            "on_2025_list": bool(lists.loc[found, "on_2025_list"].any()) if found else False,
-            "list_names": found,
-        })
+        rows.append(
+            {
+                "mineral": key,
+                "on_2022_list": bool(lists.loc[found, "on_2022_list"].any()) if found else False,
+                "on_2025_list": bool(lists.loc[found, "on_2025_list"].any()) if found else False,
+                "list_names": found,
+            }
+        )
     return pd.DataFrame(rows)

@@ -58,9 +58,7 @@ def table_html(df: pd.DataFrame, *, percent: tuple[str, ...] = (), money: tuple[
         elif col in money:
             shown[col] = shown[col].map(lambda v: "" if v is None or pd.isna(v) else f"{v:,.0f}")
         elif shown[col].dtype == float:
-            shown[col] = shown[col].map(
-                lambda v: "" if pd.isna(v) else f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:,.4g}"
-            )
+            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:,.4g}")
     return str(shown.to_html(index=False, na_rep="", escape=True, border=0))
 
 
@@ -97,43 +95,78 @@ def render(report: MineralsReport) -> str:
             "HHI on the 0–10,000 scale over separately listed countries; shares of the USGS world total. "
             "Countries of concern: 15 CFR 791.4 by default.",
             _bar(avail, "label", ["top_share", "chn_share", "concern_share"], "Shares of world supply"),
-            table_html(conc[["mineral", "stage", "year", "status", "hhi", "top_country", "top_share", "chn_share",
-                             "concern_share", "world_total", "unit", "note"]],
-                       percent=("top_share", "chn_share", "concern_share")),
+            table_html(
+                conc[
+                    [
+                        "mineral",
+                        "stage",
+                        "year",
+                        "status",
+                        "hhi",
+                        "top_country",
+                        "top_share",
+                        "chn_share",
+                        "concern_share",
+                        "world_total",
+                        "unit",
+                        "note",
+                    ]
+                ],
+                percent=("top_share", "chn_share", "concern_share"),
+            ),
         )
     ]
     if report.coverage is not None:
         cov = report.coverage
         sup = cov.supply[cov.supply["status"] == "available"].copy()
         sup["label"] = sup["mineral"] + " (" + sup["stage"] + ")"
-        sections.append(Section(
-            f"Coalition coverage: {html.escape(report.coalition)}",
-            "Coalition, countries-of-concern and third-country shares of world supply (latest USGS year).",
-            _bar(sup, "label", ["coalition_share", "concern_share", "third_share"], "Who supplies the world"),
-            table_html(cov.supply, percent=("coalition_share", "concern_share", "third_share", "other_share")),
-        ))
+        sections.append(
+            Section(
+                f"Coalition coverage: {html.escape(report.coalition)}",
+                "Coalition, countries-of-concern and third-country shares of world supply (latest USGS year).",
+                _bar(sup, "label", ["coalition_share", "concern_share", "third_share"], "Who supplies the world"),
+                table_html(cov.supply, percent=("coalition_share", "concern_share", "third_share", "other_share")),
+            )
+        )
         dem = cov.demand.drop(columns=["hs6", "shared_hs6", "basis"])
-        sections.append(Section(
-            "Gap to demand (US imports 2024 as the demand proxy)",
-            "Gap = US imports from outside the coalition. HS codes shared by several minerals count fully "
-            "for each of them.",
-            "",
-            table_html(dem, percent=("gap_share",),
-                       money=("us_imports_usd", "from_coalition_usd", "from_concern_usd", "from_third_usd",
-                              "gap_usd")),
-        ))
+        sections.append(
+            Section(
+                "Gap to demand (US imports 2024 as the demand proxy)",
+                "Gap = US imports from outside the coalition. HS codes shared by several minerals count fully "
+                "for each of them.",
+                "",
+                table_html(
+                    dem,
+                    percent=("gap_share",),
+                    money=("us_imports_usd", "from_coalition_usd", "from_concern_usd", "from_third_usd", "gap_usd"),
+                ),
+            )
+        )
         if not cov.candidates.empty:
-            sections.append(Section(
-                "Third countries that could close the gap, ranked by capacity", "", "",
-                table_html(cov.candidates, percent=("world_share", "cumulative_share")),
-            ))
+            sections.append(
+                Section(
+                    "Third countries that could close the gap, ranked by capacity",
+                    "",
+                    "",
+                    table_html(cov.candidates, percent=("world_share", "cumulative_share")),
+                )
+            )
     if report.flags is not None:
-        sections.append(Section("Chokepoint flags on HS products", "", "",
-                                table_html(report.flags, percent=("top_share", "chn_share", "concern_share"))))
+        sections.append(
+            Section(
+                "Chokepoint flags on HS products",
+                "",
+                "",
+                table_html(report.flags, percent=("top_share", "chn_share", "concern_share")),
+            )
+        )
     sections += report.simulations
     env = Environment(autoescape=select_autoescape(default=True))
     src = ", ".join(sorted(set(avail["source"].dropna()))) or "none"
     return env.from_string(_TEMPLATE).render(
-        title="supplyscope — critical minerals", generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        production_source=src, sections=sections, plotly_js=plotly.offline.get_plotlyjs(),
+        title="supplyscope — critical minerals",
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        production_source=src,
+        sections=sections,
+        plotly_js=plotly.offline.get_plotlyjs(),
     )

@@ -30,8 +30,12 @@ def read_us_imports(path: Path | str | None = None, hs6: Sequence[str] | None = 
         df = df[df["hs6"].isin(list(hs6))]
     bad = df["imports_for_consumption_usd"].isna() | (df["imports_for_consumption_usd"] < 0)
     if bad.any():
-        raise DataError("import value missing or negative", source=str(target), row=int(bad.idxmax()) + 1,
-                        field="imports_for_consumption_usd")
+        raise DataError(
+            "import value missing or negative",
+            source=str(target),
+            row=int(bad.idxmax()) + 1,
+            field="imports_for_consumption_usd",
+        )
     agg = df.groupby(["hs6", "partner_iso3"], as_index=False)["imports_for_consumption_usd"].sum()
     agg = agg.rename(columns={"partner_iso3": "partner", "imports_for_consumption_usd": "value_usd"})
     return net_eu27(agg, source=str(target))
@@ -46,8 +50,11 @@ def net_eu27(frame: pd.DataFrame, *, source: str = TRADE_SOURCE) -> pd.DataFrame
     negative = eu & (out["value_usd"] < -0.5)
     if negative.any():
         hs6 = out.loc[negative, "hs6"].iloc[0]
-        raise DataError(f"Slovakia's imports exceed the EU27 aggregate for hs6 {hs6}", source=source,
-                        field="imports_for_consumption_usd")
+        raise DataError(
+            f"Slovakia's imports exceed the EU27 aggregate for hs6 {hs6}",
+            source=source,
+            field="imports_for_consumption_usd",
+        )
     out.loc[eu, "value_usd"] = out.loc[eu, "value_usd"].clip(lower=0.0)
     return out.reset_index(drop=True)
 
@@ -63,8 +70,11 @@ def mineral_imports(imports: pd.DataFrame, codes: Sequence[HsCode] | None = None
     rows = [(m, c.stage, c.hs6, c.shared) for c in hs for m in c.minerals]
     link = pd.DataFrame(rows, columns=["mineral", "stage", "hs6", "shared"])
     out = link.merge(imports, on="hs6", how="inner")
-    return out[IMPORT_COLUMNS].sort_values(["mineral", "stage", "hs6", "value_usd"],
-                                           ascending=[True, True, True, False]).reset_index(drop=True)
+    return (
+        out[IMPORT_COLUMNS]
+        .sort_values(["mineral", "stage", "hs6", "value_usd"], ascending=[True, True, True, False])
+        .reset_index(drop=True)
+    )
 
 
 def load_mineral_imports() -> pd.DataFrame:

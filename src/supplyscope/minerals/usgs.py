@@ -147,8 +147,20 @@ _MEASURES = (
 )
 
 LONG_COLUMNS = [
-    "mineral", "measure", "stage", "year", "country", "country_label", "row_kind",
-    "amount", "status", "raw", "unit", "note", "source", "_row",
+    "mineral",
+    "measure",
+    "stage",
+    "year",
+    "country",
+    "country_label",
+    "row_kind",
+    "amount",
+    "status",
+    "raw",
+    "unit",
+    "note",
+    "source",
+    "_row",
 ]
 
 
@@ -180,13 +192,18 @@ def read_mcs_world(path: Path | str | None = None, *, catalog: dict[str, Mineral
         commodity = str(rec["commodity"])
         mineral = by_commodity.get(commodity)
         if mineral is None:
-            raise DataError(f"unknown commodity {commodity!r}; known: {sorted(by_commodity)}",
-                            source=source, row=row, field="commodity")
+            raise DataError(
+                f"unknown commodity {commodity!r}; known: {sorted(by_commodity)}",
+                source=source,
+                row=row,
+                field="commodity",
+            )
         label = str(rec["country"])
         found = country_code(label)
         if found is None:
-            raise DataError(f"unknown country label {label!r}; add it to USGS_ALIASES",
-                            source=source, row=row, field="country")
+            raise DataError(
+                f"unknown country label {label!r}; add it to USGS_ALIASES", source=source, row=row, field="country"
+            )
         code, kind = found
         prod_unit, res_unit = _units(str(rec.get("units_per_mcs_convention", "") or ""), mineral)
         for column, measure, year_col in _MEASURES:
@@ -197,22 +214,24 @@ def read_mcs_world(path: Path | str | None = None, *, catalog: dict[str, Mineral
                 raise DataError(str(exc), source=source, row=row, field=column) from None
             if parsed.status == "missing":
                 continue  # the table has no such column for this mineral
-            records.append({
-                "mineral": mineral.key,
-                "measure": measure,
-                "stage": mineral.production_stage if measure != "reserves" else "mining",
-                "year": year,
-                "country": code,
-                "country_label": label,
-                "row_kind": kind,
-                "amount": parsed.value,
-                "status": parsed.status,
-                "raw": str(rec[column]),
-                "unit": res_unit if measure == "reserves" else prod_unit,
-                "note": str(rec.get("note", "") or ""),
-                "source": MCS_SOURCE,
-                "_row": row,
-            })
+            records.append(
+                {
+                    "mineral": mineral.key,
+                    "measure": measure,
+                    "stage": mineral.production_stage if measure != "reserves" else "mining",
+                    "year": year,
+                    "country": code,
+                    "country_label": label,
+                    "row_kind": kind,
+                    "amount": parsed.value,
+                    "status": parsed.status,
+                    "raw": str(rec[column]),
+                    "unit": res_unit if measure == "reserves" else prod_unit,
+                    "note": str(rec.get("note", "") or ""),
+                    "source": MCS_SOURCE,
+                    "_row": row,
+                }
+            )
     out = pd.DataFrame.from_records(records, columns=LONG_COLUMNS)
     out["amount"] = out["amount"].astype("float64")
     out["year"] = out["year"].astype("int64")
@@ -246,12 +265,14 @@ def read_stage_table(path: Path | str, *, catalog: dict[str, Mineral] | None = N
         row = i + 2
         mineral = cat.get(str(rec["commodity"]).strip())
         if mineral is None:
-            raise DataError(f"unknown mineral {rec['commodity']!r}; known: {sorted(cat)}",
-                            source=source, row=row, field="commodity")
+            raise DataError(
+                f"unknown mineral {rec['commodity']!r}; known: {sorted(cat)}", source=source, row=row, field="commodity"
+            )
         stage = str(rec["stage"]).strip()
         if stage not in STAGES:
-            raise DataError(f"unknown stage {stage!r}; known: {', '.join(STAGES)}",
-                            source=source, row=row, field="stage")
+            raise DataError(
+                f"unknown stage {stage!r}; known: {', '.join(STAGES)}", source=source, row=row, field="stage"
+            )
         label = str(rec["country"]).strip()
         found = (label, "country") if label in iso3s else country_code(label)
         if found is None:
@@ -267,18 +288,29 @@ def read_stage_table(path: Path | str, *, catalog: dict[str, Mineral] | None = N
         if not str(rec["unit"]).strip() or not str(rec["source"]).strip():
             field = "unit" if not str(rec["unit"]).strip() else "source"
             raise DataError("value is required", source=source, row=row, field=field)
-        records.append({
-            "mineral": mineral.key, "measure": "production", "stage": stage, "year": year,
-            "country": found[0], "country_label": label, "row_kind": found[1], "amount": parsed.value,
-            "status": parsed.status, "raw": str(rec["amount"]), "unit": str(rec["unit"]).strip(),
-            "note": "", "source": str(rec["source"]).strip(), "_row": row,
-        })
+        records.append(
+            {
+                "mineral": mineral.key,
+                "measure": "production",
+                "stage": stage,
+                "year": year,
+                "country": found[0],
+                "country_label": label,
+                "row_kind": found[1],
+                "amount": parsed.value,
+                "status": parsed.status,
+                "raw": str(rec["amount"]),
+                "unit": str(rec["unit"]).strip(),
+                "note": "",
+                "source": str(rec["source"]).strip(),
+                "_row": row,
+            }
+        )
     out = pd.DataFrame.from_records(records, columns=LONG_COLUMNS)
     dup = out.duplicated(["mineral", "stage", "year", "country"], keep="first")
     if dup.any():
         first = out[dup].iloc[0]
-        raise DataError("duplicate mineral/stage/year/country", source=source, row=int(first["_row"]),
-                        field="country")
+        raise DataError("duplicate mineral/stage/year/country", source=source, row=int(first["_row"]), field="country")
     out["amount"] = out["amount"].astype("float64")
     out["year"] = out["year"].astype("int64")
     return out
@@ -292,17 +324,19 @@ def to_production(long: pd.DataFrame, *, source: str = MCS_SOURCE) -> pd.DataFra
     marker becomes zero. The result is validated against the canonical table.
     """
     prod = long[long["measure"] == "production"]
-    out = pd.DataFrame({
-        "year": prod["year"].astype("int64"),
-        "country": prod["country"],
-        "commodity": prod["mineral"],
-        "stage": prod["stage"],
-        "amount": prod["amount"],
-        "unit": prod["unit"],
-        "status": prod["status"],
-        "source": prod["source"],
-        "_row": prod["_row"],
-    }).reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "year": prod["year"].astype("int64"),
+            "country": prod["country"],
+            "commodity": prod["mineral"],
+            "stage": prod["stage"],
+            "amount": prod["amount"],
+            "unit": prod["unit"],
+            "status": prod["status"],
+            "source": prod["source"],
+            "_row": prod["_row"],
+        }
+    ).reset_index(drop=True)
     check(out, table("production"), source)
     return out.drop(columns="_row")
 
@@ -317,7 +351,9 @@ def load_production(extra: list[Path] | None = None) -> pd.DataFrame:
         first = long[dup].iloc[0]
         raise DataError(
             f"{first['mineral']} {first['stage']} {first['year']} {first['country']} given twice",
-            source=str(first["source"]), row=int(first["_row"]), field="country",
+            source=str(first["source"]),
+            row=int(first["_row"]),
+            field="country",
         )
     return long
 
@@ -326,5 +362,9 @@ def load_into_warehouse(wh: Warehouse) -> dict[str, int]:
     """Load the bundled MCS 2026 production rows into the canonical ``production`` table (all or nothing)."""
     path = bundled(MCS_FILE)
     prod = to_production(read_mcs_world(path))
-    return wh.load({"production": prod}, source=MCS_SOURCE, checksum=file_checksum(path),
-                   detail="MCS 2026 world tables; withheld/NA cells stored with a null amount")
+    return wh.load(
+        {"production": prod},
+        source=MCS_SOURCE,
+        checksum=file_checksum(path),
+        detail="MCS 2026 world tables; withheld/NA cells stored with a null amount",
+    )

@@ -1,9 +1,9 @@
 """Multi-tier supply maps: tracing, chokepoints, and the country mix at every tier.
 
-    from supplyscope.network import read_graph, trace
-    g = read_graph("graph.json")
-    result = trace(g)
-    result.to_dict()["tiers"]
+from supplyscope.network import read_graph, trace
+g = read_graph("graph.json")
+result = trace(g)
+result.to_dict()["tiers"]
 """
 
 from supplyscope.network.alternatives import Alternative, TradeBasis, alternatives

@@ -68,8 +68,10 @@ def alternatives(
                 hs6,
                 trade.basis,
                 tuple(sorted(set(current))),
-                tuple((str(e), float(v) / total, float(v)) for e, v in zip(rows["exporter"], rows["value_usd"],
-                                                                          strict=True)),
+                tuple(
+                    (str(e), float(v) / total, float(v))
+                    for e, v in zip(rows["exporter"], rows["value_usd"], strict=True)
+                ),
                 total,
             )
         )

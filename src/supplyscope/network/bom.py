@@ -31,24 +31,32 @@ def bom_dict(graph: SupplyGraph, *, depth: int = 2) -> dict[str, object]:
     """BOM of the final product, materials from tier 1 and sub-BOMs down to ``depth`` tiers."""
     where = graph.source or "graph"
     if not graph.final_product:
-        raise DataError("the BOM needs the final product's HS code: set 'final_product'", source=where,
-                        field="final_product")
+        raise DataError(
+            "the BOM needs the final product's HS code: set 'final_product'", source=where, field="final_product"
+        )
     if graph.final_value_usd is None:
-        raise DataError("the BOM needs the final product's value: set 'final_value_usd'", source=where,
-                        field="final_value_usd")
+        raise DataError(
+            "the BOM needs the final product's value: set 'final_value_usd'", source=where, field="final_value_usd"
+        )
     country = str(graph.nodes["country"].iloc[graph.root])
     if len(country) != 3:
-        raise DataError(f"the final node {graph.final!r} needs a known country for the BOM", source=where,
-                        field="country")
+        raise DataError(
+            f"the final node {graph.final!r} needs a known country for the BOM", source=where, field="country"
+        )
     order, indptr = csr_order(graph.dst, graph.n_nodes)
     root_inputs = order[indptr[graph.root] : indptr[graph.root + 1]]
     inputs = _input_value(graph, graph.root, root_inputs)
     if inputs is None:
-        raise DataError(f"give input_value_usd for {graph.final!r} (or value_usd on every edge into it) "
-                        "to value the BOM's materials", source=where, field="input_value_usd")
+        raise DataError(
+            f"give input_value_usd for {graph.final!r} (or value_usd on every edge into it) "
+            "to value the BOM's materials",
+            source=where,
+            field="input_value_usd",
+        )
     if inputs > graph.final_value_usd * (1 + 1e-9):
-        raise DataError(f"inputs of {graph.final!r} ({inputs:,.2f}) exceed final_value_usd", source=where,
-                        field="input_value_usd")
+        raise DataError(
+            f"inputs of {graph.final!r} ({inputs:,.2f}) exceed final_value_usd", source=where, field="input_value_usd"
+        )
     return {
         "name": graph.name or str(graph.nodes["name"].iloc[graph.root]),
         "hts": graph.final_product,
@@ -77,8 +85,12 @@ def _materials(
     out: list[dict[str, object]] = []
     for (u, code), value in sorted(merged.items(), key=lambda kv: -kv[1]):
         origin = str(countries[u])
-        mat: dict[str, object] = {"id": f"{ids[u]}:{code}", "hts": code, "value": value,
-                                  "origin": origin if len(origin) == 3 else UNKNOWN_ORIGIN}
+        mat: dict[str, object] = {
+            "id": f"{ids[u]}:{code}",
+            "hts": code,
+            "value": value,
+            "origin": origin if len(origin) == 3 else UNKNOWN_ORIGIN,
+        }
         if len(origin) != 3:
             mat["originating"] = False
         sub_edges = order[indptr[u] : indptr[u + 1]]

@@ -118,9 +118,7 @@ def _clean_nodes(nodes: pd.DataFrame, where: TableSource, problems: list[Problem
     kind = out["kind"].str.lower()
     kind = kind.where(kind != "", "firm")
     for i in np.flatnonzero(~kind.isin(KINDS).to_numpy())[:20]:
-        problems.append(
-            where.at(int(rows[i]), "kind", f"unknown kind {kind.iloc[i]!r}; use one of {', '.join(KINDS)}")
-        )
+        problems.append(where.at(int(rows[i]), "kind", f"unknown kind {kind.iloc[i]!r}; use one of {', '.join(KINDS)}"))
     out["kind"] = kind
     country = out["country"].str.upper()
     country = country.where(country != "UNKNOWN", "")
@@ -148,9 +146,7 @@ def _clean_products(products: pd.DataFrame, where: TableSource, problems: list[P
     out[ROW] = rows
     ok = out["hs"].str.match(_HS_RE).to_numpy()
     for i in np.flatnonzero(~ok)[:20]:
-        problems.append(
-            where.at(int(rows[i]), "hs", f"HS code {out['hs'].iloc[i]!r} must have 6, 8 or 10 digits")
-        )
+        problems.append(where.at(int(rows[i]), "hs", f"HS code {out['hs'].iloc[i]!r} must have 6, 8 or 10 digits"))
     dup = out["hs"].duplicated().to_numpy()
     for i in np.flatnonzero(dup)[:20]:
         problems.append(where.at(int(rows[i]), "hs", f"product {out['hs'].iloc[i]!r} is listed twice"))
@@ -181,24 +177,18 @@ def _clean_edges(
             problems.append(where.at(int(rows[i]), end, what))
     unknown_hs = ~out["hs"].isin(products["hs"]).to_numpy()
     for i in np.flatnonzero(unknown_hs)[:20]:
-        problems.append(
-            where.at(int(rows[i]), "hs", f"product {out['hs'].iloc[i]!r} is not in the product table")
-        )
+        problems.append(where.at(int(rows[i]), "hs", f"product {out['hs'].iloc[i]!r} is not in the product table"))
     value, share, tier = (out[c].to_numpy() for c in ("value_usd", "share", "tier"))
     for i in np.flatnonzero(value < 0)[:20]:
         problems.append(where.at(int(rows[i]), "value_usd", f"negative value {value[i]:g}"))
     for i in np.flatnonzero((share < 0) | (share > 1))[:20]:
-        problems.append(
-            where.at(int(rows[i]), "share", f"share {share[i]:g} is outside 0..1 (write 0.35 or 35%)")
-        )
+        problems.append(where.at(int(rows[i]), "share", f"share {share[i]:g} is outside 0..1 (write 0.35 or 35%)"))
     for i in np.flatnonzero(np.isnan(value) & np.isnan(share))[:20]:
         problems.append(where.at(int(rows[i]), "share", "give a share or a value_usd for every edge"))
     bad_tier = ~np.isnan(tier) & ((tier < 1) | (tier != np.round(tier)))
     for i in np.flatnonzero(bad_tier)[:20]:
         problems.append(where.at(int(rows[i]), "tier", f"tier {tier[i]:g} must be a whole number >= 1"))
-    for i in np.flatnonzero((out["supplier"] == out["buyer"]).to_numpy() & (out["supplier"] != "").to_numpy())[
-        :20
-    ]:
+    for i in np.flatnonzero((out["supplier"] == out["buyer"]).to_numpy() & (out["supplier"] != "").to_numpy())[:20]:
         problems.append(where.at(int(rows[i]), "buyer", f"node {out['buyer'].iloc[i]!r} supplies itself (cycle)"))
     return out
 
@@ -327,11 +317,11 @@ def build_graph(
     graph.source = where.label
     fp = final_product.replace(".", "").strip()
     if fp and not _HS_RE.match(fp):
-        raise DataError(f"final product HS code {fp!r} must have 6, 8 or 10 digits", source=where.label,
-                        field="final_product")
+        raise DataError(
+            f"final product HS code {fp!r} must have 6, 8 or 10 digits", source=where.label, field="final_product"
+        )
     graph.final_product = fp
     if final_value_usd is not None and (np.isnan(final_value_usd) or final_value_usd < 0):
-        raise DataError("final_value_usd must be a non-negative number", source=where.label,
-                        field="final_value_usd")
+        raise DataError("final_value_usd must be a non-negative number", source=where.label, field="final_value_usd")
     graph.final_value_usd = final_value_usd
     return graph

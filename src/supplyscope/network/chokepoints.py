@@ -32,8 +32,12 @@ class Chokepoint:
     product: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"node": self.node, "kind": self.kind, "reason": self.reason,
-                                  "throughput": self.throughput}
+        out: dict[str, object] = {
+            "node": self.node,
+            "kind": self.kind,
+            "reason": self.reason,
+            "throughput": self.throughput,
+        }
         if self.edge is not None:
             out["edge"] = list(self.edge)
         if self.product is not None:
@@ -140,29 +144,54 @@ def structure(graph: SupplyGraph, throughput: FloatArray, *, top_betweenness: in
 
     out: list[Chokepoint] = []
     for c in cut:
-        out.append(Chokepoint(str(ids[c]), "min_cut",
-                              f"one of {len(cut)} node(s) whose loss cuts every raw-material source "
-                              f"from {graph.final!r}", float(throughput[c])))
+        out.append(
+            Chokepoint(
+                str(ids[c]),
+                "min_cut",
+                f"one of {len(cut)} node(s) whose loss cuts every raw-material source from {graph.final!r}",
+                float(throughput[c]),
+            )
+        )
     for a in sorted(aps.tolist(), key=lambda x: -throughput[x]):
-        out.append(Chokepoint(str(ids[a]), "articulation_point",
-                              f"{names[a]} is an articulation point: removing it splits the supply network; "
-                              f"{throughput[a]:.1%} of the final product's inputs pass through it",
-                              float(throughput[a])))
+        out.append(
+            Chokepoint(
+                str(ids[a]),
+                "articulation_point",
+                f"{names[a]} is an articulation point: removing it splits the supply network; "
+                f"{throughput[a]:.1%} of the final product's inputs pass through it",
+                float(throughput[a]),
+            )
+        )
     for u, v in bridges:
-        out.append(Chokepoint(str(ids[u]), "bridge",
-                              f"the link {ids[u]} -> {ids[v]} is a bridge: it is the only connection "
-                              f"between two parts of the network", float(throughput[u]),
-                              edge=(str(ids[u]), str(ids[v]))))
+        out.append(
+            Chokepoint(
+                str(ids[u]),
+                "bridge",
+                f"the link {ids[u]} -> {ids[v]} is a bridge: it is the only connection "
+                f"between two parts of the network",
+                float(throughput[u]),
+                edge=(str(ids[u]), str(ids[v])),
+            )
+        )
     n_raw = max(len(raw), 1)
     ranked = np.argsort(-between, kind="stable")[:top_betweenness]
     for v in ranked:
         if between[v] <= 0:
             break
-        out.append(Chokepoint(str(ids[v]), "betweenness",
-                              f"betweenness {between[v]:.3g}: on average {between[v] / n_raw:.0%} of the shortest "
-                              f"paths from the {len(raw)} raw-material source(s) to the final product pass "
-                              "through it", float(throughput[v])))
+        out.append(
+            Chokepoint(
+                str(ids[v]),
+                "betweenness",
+                f"betweenness {between[v]:.3g}: on average {between[v] / n_raw:.0%} of the shortest "
+                f"paths from the {len(raw)} raw-material source(s) to the final product pass "
+                "through it",
+                float(throughput[v]),
+            )
+        )
     for s in singles:
-        out.append(Chokepoint(s.supplier, "single_source",
-                              f"only supplier of HS {s.hs} to {s.buyer}", s.throughput, product=s.hs))
+        out.append(
+            Chokepoint(
+                s.supplier, "single_source", f"only supplier of HS {s.hs} to {s.buyer}", s.throughput, product=s.hs
+            )
+        )
     return Structure(up, raw, singles, aps.astype(np.int64), bridges, between, cut, out)

@@ -14,12 +14,13 @@ from rich.table import Table
 from supplyscope.clitools import OutputFormat, console, err_console, print_json
 from supplyscope.errors import ConfigError
 
-network_app = typer.Typer(help="Supply-map templates and exports (FollowTheMoney, GraphML, BOM).",
-                          no_args_is_help=True)
+network_app = typer.Typer(help="Supply-map templates and exports (FollowTheMoney, GraphML, BOM).", no_args_is_help=True)
 
 GraphArg = Annotated[Path, typer.Argument(help="graph.json, or a directory with nodes.csv, products.csv, edges.csv.")]
-FinalOpt = Annotated[str | None, typer.Option("--final", help="Id of the final product's node (default: the only "
-                                                                "node that supplies nobody).")]
+FinalOpt = Annotated[
+    str | None,
+    typer.Option("--final", help="Id of the final product's node (default: the only node that supplies nobody)."),
+]
 
 
 def trace_command(
@@ -30,8 +31,10 @@ def trace_command(
     ),
     html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report.")] = None,
     screen: Annotated[bool, typer.Option("--screen/--no-screen", help="Screen every node (lists + Xinjiang).")] = True,
-    alternatives: Annotated[bool, typer.Option("--alternatives/--no-alternatives",
-                                               help="Alternative exporters for single-sourced products.")] = True,
+    alternatives: Annotated[
+        bool,
+        typer.Option("--alternatives/--no-alternatives", help="Alternative exporters for single-sourced products."),
+    ] = True,
     db: Annotated[Path | None, typer.Option("--db", help="Warehouse: trade flows, extra screening lists.")] = None,
     max_paths: Annotated[int, typer.Option("--max-paths", help="Paths listed per flagged node.")] = 20,
 ) -> None:
@@ -62,8 +65,9 @@ def trace_command(
 def _print_tables(doc: dict[str, object]) -> None:
     g = doc["graph"]
     assert isinstance(g, dict)
-    console.print(f"[bold]{g['name'] or g['source']}[/]: {g['nodes']} nodes, {g['edges']} edges, final node "
-                  f"{g['final']!r}")
+    console.print(
+        f"[bold]{g['name'] or g['source']}[/]: {g['nodes']} nodes, {g['edges']} edges, final node {g['final']!r}"
+    )
     t = Table(title="Country mix by tier (share of the final product's inputs)")
     for col in ("tier", "countries", "HHI", "known", "unknown", "undisclosed"):
         t.add_column(col)
@@ -72,15 +76,19 @@ def _print_tables(doc: dict[str, object]) -> None:
     for tier in tiers:
         mix = ", ".join(f"{c['country']} {c['share']:.1%}" for c in tier["countries"][:6])
         hhi = "" if tier["hhi"] is None else f"{tier['hhi']:.3f}"
-        t.add_row(str(tier["tier"]), mix, hhi, f"{tier['known']:.1%}", f"{tier['unknown']:.1%}",
-                  f"{tier['undisclosed']:.1%}")
+        t.add_row(
+            str(tier["tier"]), mix, hhi, f"{tier['known']:.1%}", f"{tier['unknown']:.1%}", f"{tier['undisclosed']:.1%}"
+        )
     console.print(t)
     total = doc["total_by_country"]
     assert isinstance(total, list)
     tot = doc["total"]
     assert isinstance(tot, dict)
-    console.print("Total (where traces end): " + ", ".join(f"{c['country']} {c['share']:.1%}" for c in total[:8])
-                  + f"; unknown {tot['unknown']:.1%}, undisclosed {tot['undisclosed']:.1%}")
+    console.print(
+        "Total (where traces end): "
+        + ", ".join(f"{c['country']} {c['share']:.1%}" for c in total[:8])
+        + f"; unknown {tot['unknown']:.1%}, undisclosed {tot['undisclosed']:.1%}"
+    )
     c = Table(title="Chokepoints")
     for col in ("node", "kind", "reason"):
         c.add_column(col)
@@ -149,8 +157,9 @@ def validate_command(graph_path: GraphArg, final: FinalOpt = None) -> None:
     from supplyscope.network.templates import read_graph
 
     graph = read_graph(graph_path, final=final)
-    console.print(f"OK: {graph.n_nodes} nodes, {len(graph.products)} products, {graph.n_edges} edges; "
-                  f"final node {graph.final!r}")
+    console.print(
+        f"OK: {graph.n_nodes} nodes, {len(graph.products)} products, {graph.n_edges} edges; final node {graph.final!r}"
+    )
 
 
 network_app.command("example")(example_command)

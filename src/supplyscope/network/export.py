@@ -131,7 +131,7 @@ def _keywords(e: EntityProxy) -> dict[str, str]:
     out: dict[str, str] = {}
     for kw in e.get("keywords"):
         if kw.startswith(PREFIX) and "=" in kw:
-            k, v = kw[len(PREFIX):].split("=", 1)
+            k, v = kw[len(PREFIX) :].split("=", 1)
             out[k] = v
     return out
 
@@ -151,10 +151,19 @@ def from_ftm(entities: Iterable[dict[str, Any]], *, source: str = "ftm") -> Supp
             continue
         assert p.id is not None
         node_of[p.id] = kw["id"]
-        nodes.append({"id": kw["id"], "name": p.first("name") or "", "kind": p.first("classification") or "",
-                      "country": kw.get("country", ""), "region": kw.get("region", ""),
-                      "address": p.first("address") or "", "note": p.first("notes") or "",
-                      "input_value_usd": kw.get("input_value_usd", ""), "owner": ""})
+        nodes.append(
+            {
+                "id": kw["id"],
+                "name": p.first("name") or "",
+                "kind": p.first("classification") or "",
+                "country": kw.get("country", ""),
+                "region": kw.get("region", ""),
+                "address": p.first("address") or "",
+                "note": p.first("notes") or "",
+                "input_value_usd": kw.get("input_value_usd", ""),
+                "owner": "",
+            }
+        )
         if kw.get("final") == "true":
             meta = kw
     owners: dict[str, str] = {}
@@ -174,16 +183,27 @@ def from_ftm(entities: Iterable[dict[str, Any]], *, source: str = "ftm") -> Supp
         hs = p.first("vedCode") or ""
         products.setdefault(hs, p.first("vedCodeDescription") or "")
         parts = dict(x.split("=", 1) for x in (p.first("summary") or "").split("; ") if "=" in x)
-        edges.append({"supplier": node_of.get(p.first("sender") or "", ""),
-                      "buyer": node_of.get(p.first("receiver") or "", ""), "hs": hs,
-                      "value_usd": p.first("invoiceAmount") or "", "share": parts.get("share", ""),
-                      "tier": parts.get("tier", ""), "note": p.first("description") or ""})
+        edges.append(
+            {
+                "supplier": node_of.get(p.first("sender") or "", ""),
+                "buyer": node_of.get(p.first("receiver") or "", ""),
+                "hs": hs,
+                "value_usd": p.first("invoiceAmount") or "",
+                "share": parts.get("share", ""),
+                "tier": parts.get("tier", ""),
+                "note": p.first("description") or "",
+            }
+        )
     where = {t: TableSource(source, f"{t}.") for t in ("nodes", "products", "edges")}
     fv = meta.get("final_value_usd")
     return build_graph(
-        pd.DataFrame(nodes), pd.DataFrame([{"hs": k, "description": v} for k, v in products.items()]),
-        pd.DataFrame(edges), final=meta.get("id"), name=meta.get("graph_name", ""),
-        final_product=meta.get("final_product", ""), final_value_usd=float(fv) if fv else None,
+        pd.DataFrame(nodes),
+        pd.DataFrame([{"hs": k, "description": v} for k, v in products.items()]),
+        pd.DataFrame(edges),
+        final=meta.get("id"),
+        name=meta.get("graph_name", ""),
+        final_product=meta.get("final_product", ""),
+        final_value_usd=float(fv) if fv else None,
         sources=where | {"graph": TableSource(source)},
     )
 

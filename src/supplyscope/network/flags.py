@@ -62,8 +62,13 @@ class Flag:
             "paths_truncated": self.paths_truncated,
             "throughput": self.throughput,
             "hits": [
-                {"list": h.list, "name": h.name, "score": h.score, "explanation": h.explanation,
-                 "entity_id": h.entity_id}
+                {
+                    "list": h.list,
+                    "name": h.name,
+                    "score": h.score,
+                    "explanation": h.explanation,
+                    "entity_id": h.entity_id,
+                }
                 for h in self.hits
             ],
         }
@@ -139,14 +144,20 @@ def flag_nodes(
         if region is not None:
             place = region(address, country) or region(name, country)
             if place:
-                hits.append(ListHit(XINJIANG_LIST, name, 1.0,
-                                    f"located in Xinjiang: {place!r} in region/address/name"))
+                hits.append(ListHit(XINJIANG_LIST, name, 1.0, f"located in Xinjiang: {place!r} in region/address/name"))
         if not hits:
             continue
         lists = tuple(sorted({h.list for h in hits}))
         found, truncated = paths_to_root(graph, i, max_paths=max_paths)
-        flags.append(Flag(str(ids[i]), lists, tuple(hits),
-                          tuple(tuple(str(ids[v]) for v in p) for p in found), truncated,
-                          float(throughput[i])))
+        flags.append(
+            Flag(
+                str(ids[i]),
+                lists,
+                tuple(hits),
+                tuple(tuple(str(ids[v]) for v in p) for p in found),
+                truncated,
+                float(throughput[i]),
+            )
+        )
     flags.sort(key=lambda f: (-f.throughput, f.node))
     return flags

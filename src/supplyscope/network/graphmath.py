@@ -122,9 +122,7 @@ def distance_to_root(src: IntArray, dst: IntArray, n: int, root: int) -> IntArra
     return np.where(np.isfinite(dist), dist, -1).astype(np.int64)
 
 
-def subset_betweenness(
-    src: IntArray, dst: IntArray, n: int, sources: IntArray, root: int
-) -> FloatArray:
+def subset_betweenness(src: IntArray, dst: IntArray, n: int, sources: IntArray, root: int) -> FloatArray:
     """Betweenness restricted to the pairs (raw-material source, final product), shortest paths.
 
     ``b(v) = sum over sources s of sigma_s(v) * sigma_v(root) / sigma_s(root)`` where ``sigma`` counts

@@ -91,8 +91,9 @@ def figure(result: TraceResult, *, max_nodes: int = 3000) -> go.Figure:
             ex += [float(x[s]), float(x[d]), None]
             ey += [float(y[s]), float(y[d]), None]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line={"width": 1, "color": "#aaa"}, hoverinfo="skip",
-                             showlegend=False))
+    fig.add_trace(
+        go.Scatter(x=ex, y=ey, mode="lines", line={"width": 1, "color": "#aaa"}, hoverinfo="skip", showlegend=False)
+    )
     flagged = {f.node: f for f in result.flags}
     ids = g.node_ids()
     countries = g.nodes["country"].to_numpy(dtype=object)
@@ -112,12 +113,26 @@ def figure(result: TraceResult, *, max_nodes: int = 3000) -> go.Figure:
         if key == "flagged":
             marker["color"] = _FLAG_COLOUR
             marker["symbol"] = "diamond"
-        fig.add_trace(go.Scatter(x=x[members], y=y[members], mode="markers+text", name=key, marker=marker,
-                                 text=[str(ids[i]) for i in members], textposition="top center",
-                                 hovertext=hover, hoverinfo="text"))
-    fig.update_layout(title="Supply map (right: final product; left: upstream tiers)", height=650,
-                      xaxis={"title": "tier (negative = upstream)", "zeroline": False},
-                      yaxis={"visible": False}, legend={"title": "country / flag"})
+        fig.add_trace(
+            go.Scatter(
+                x=x[members],
+                y=y[members],
+                mode="markers+text",
+                name=key,
+                marker=marker,
+                text=[str(ids[i]) for i in members],
+                textposition="top center",
+                hovertext=hover,
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(
+        title="Supply map (right: final product; left: upstream tiers)",
+        height=650,
+        xaxis={"title": "tier (negative = upstream)", "zeroline": False},
+        yaxis={"visible": False},
+        legend={"title": "country / flag"},
+    )
     return fig
 
 

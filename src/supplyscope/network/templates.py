@@ -56,14 +56,20 @@ def read_json(path: Path, *, final: str | None = None) -> SupplyGraph:
                 raise DataError("each entry must be an object", source=label, row=i, field=table)
             unknown = set(rec) - set(columns)
             if unknown:
-                raise DataError(f"unknown field(s) {sorted(unknown)}; allowed: {list(columns)}",
-                                source=label, row=i, field=f"{table}.{sorted(unknown)[0]}")
+                raise DataError(
+                    f"unknown field(s) {sorted(unknown)}; allowed: {list(columns)}",
+                    source=label,
+                    row=i,
+                    field=f"{table}.{sorted(unknown)[0]}",
+                )
         frame = pd.DataFrame.from_records(records, columns=list(columns)).astype(object)
         frame[ROW] = range(1, len(frame) + 1)
         frames[table] = frame
     sources = {t: TableSource(label, f"{t}.") for t in TABLES} | {"graph": TableSource(label)}
     return build_graph(
-        frames["nodes"], frames["products"], frames["edges"],
+        frames["nodes"],
+        frames["products"],
+        frames["edges"],
         final=final or (str(doc["final"]) if doc.get("final") else None),
         name=str(doc.get("name") or ""),
         final_product=str(doc.get("final_product") or ""),
@@ -81,8 +87,9 @@ def _read_csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
         raise DataError(f"cannot read CSV: {exc}", source=str(path)) from None
     unknown = [c for c in frame.columns if c not in columns]
     if unknown:
-        raise DataError(f"unknown column(s) {unknown}; allowed: {list(columns)}", source=str(path), row=1,
-                        field=unknown[0])
+        raise DataError(
+            f"unknown column(s) {unknown}; allowed: {list(columns)}", source=str(path), row=1, field=unknown[0]
+        )
     frame[ROW] = range(2, len(frame) + 2)
     return frame
 
@@ -97,13 +104,16 @@ def read_csv_dir(path: Path, *, final: str | None = None) -> SupplyGraph:
         table = _read_csv(meta_path, ("key", "value"))
         for key, value, row in zip(table["key"], table["value"], table[ROW], strict=True):
             if key not in META_KEYS:
-                raise DataError(f"unknown key {key!r}; allowed: {list(META_KEYS)}", source=str(meta_path),
-                                row=int(row), field="key")
+                raise DataError(
+                    f"unknown key {key!r}; allowed: {list(META_KEYS)}", source=str(meta_path), row=int(row), field="key"
+                )
             meta[key] = value
     graph_label = str(meta_path) if meta_path.exists() else str(folder)
     sources = {t: TableSource(str(folder / f"{t}.csv")) for t in TABLES} | {"graph": TableSource(graph_label)}
     return build_graph(
-        frames["nodes"], frames["products"], frames["edges"],
+        frames["nodes"],
+        frames["products"],
+        frames["edges"],
         final=final or meta.get("final") or None,
         name=meta.get("name", ""),
         final_product=meta.get("final_product", ""),

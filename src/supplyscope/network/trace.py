@@ -45,9 +45,13 @@ class TraceResult:
             "total_by_country": [{"country": c.country, "share": c.share} for c in r.total],
             "total": {"known": r.total_known, "unknown": r.total_unknown, "undisclosed": r.total_undisclosed},
             "betweenness": [
-                {"node": str(ids[v]), "betweenness": float(s.betweenness[v]),
-                 "normalised": float(s.betweenness[v]) / n_raw}
-                for v in top if s.betweenness[v] > 0
+                {
+                    "node": str(ids[v]),
+                    "betweenness": float(s.betweenness[v]),
+                    "normalised": float(s.betweenness[v]) / n_raw,
+                }
+                for v in top
+                if s.betweenness[v] > 0
             ],
             "min_cut": [str(ids[v]) for v in s.min_cut],
             "alternatives": [a.to_dict() for a in self.alternatives],
@@ -65,8 +69,7 @@ def trace(
     """Roll-up, chokepoints, screening flags and (given trade data) alternatives for single sources."""
     r = tier_rollup(graph)
     s = structure(graph, r.throughput)
-    flags = flag_nodes(graph, r.throughput, screener=screener, region=region, upstream=s.upstream,
-                       max_paths=max_paths)
+    flags = flag_nodes(graph, r.throughput, screener=screener, region=region, upstream=s.upstream, max_paths=max_paths)
     alts: list[Alternative] = []
     if trade is not None:
         countries = graph.nodes["country"].to_numpy(dtype=object)

@@ -24,8 +24,11 @@ def us_imports_2024() -> TradeBasis:
     svk = t[t["exporter"] == "SVK"].set_index("hs6")["value_usd"]
     eu = t["exporter"] == "EU27"
     t.loc[eu, "value_usd"] = t.loc[eu, "value_usd"] - t.loc[eu, "hs6"].map(svk).fillna(0.0)
-    return TradeBasis(t, "US imports for consumption by partner, 2024 (US Census; top 50 partners + EU27, "
-                         "EU27 = the EU less SVK, which is listed on its own)")
+    return TradeBasis(
+        t,
+        "US imports for consumption by partner, 2024 (US Census; top 50 partners + EU27, "
+        "EU27 = the EU less SVK, which is listed on its own)",
+    )
 
 
 def warehouse_basis(db: Path | str) -> TradeBasis | None:
@@ -38,8 +41,7 @@ def warehouse_basis(db: Path | str) -> TradeBasis | None:
         year = int(wh.query("SELECT max(year) AS y FROM trade_flows")["y"].iloc[0])
         importers = wh.query("SELECT DISTINCT importer FROM trade_flows WHERE year = ?", [year])["importer"]
         t = wh.query(
-            "SELECT exporter, hs6, sum(value_usd) AS value_usd FROM trade_flows WHERE year = ? "
-            "GROUP BY exporter, hs6",
+            "SELECT exporter, hs6, sum(value_usd) AS value_usd FROM trade_flows WHERE year = ? GROUP BY exporter, hs6",
             [year],
         )
     if len(importers) == 1:

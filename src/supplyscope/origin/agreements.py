@@ -82,8 +82,10 @@ class Agreement:
         if self.general_rule is not None:
             return self.general_rule
         covered = sorted({f"{lo}-{hi}" if lo != hi else lo for e in self.rules for lo, hi in e.ranges})
-        raise RuleError(f"{self.name}: no rule encoded for HTS {hts}; encoded ranges: {', '.join(covered[:30])}"
-                        + (" …" if len(covered) > 30 else ""))
+        raise RuleError(
+            f"{self.name}: no rule encoded for HTS {hts}; encoded ranges: {', '.join(covered[:30])}"
+            + (" …" if len(covered) > 30 else "")
+        )
 
 
 def _entry(d: Any, where: str) -> RuleEntry:
@@ -92,8 +94,13 @@ def _entry(d: Any, where: str) -> RuleEntry:
     for key in ("id", "hts", "rule", "legal"):
         if key not in d:
             raise RuleError(f"{where}: missing key {key!r} (every rule cites its legal text)")
-    return RuleEntry(str(d["id"]), _ranges(d["hts"], f"{where}.hts"), compile_rule(d["rule"], f"{where}.rule"),
-                     str(d["legal"]), str(d.get("text", "")))
+    return RuleEntry(
+        str(d["id"]),
+        _ranges(d["hts"], f"{where}.hts"),
+        compile_rule(d["rule"], f"{where}.rule"),
+        str(d["legal"]),
+        str(d.get("text", "")),
+    )
 
 
 def agreement_from_dict(d: Mapping[str, Any], source: str = "") -> Agreement:
@@ -107,19 +114,32 @@ def agreement_from_dict(d: Mapping[str, Any], source: str = "") -> Agreement:
     de_min = None
     if dm:
         tex = dm.get("textile") or {}
-        de_min = DeMinimis(float(dm["percent"]), str(dm.get("base", "transaction_value")), str(dm["legal"]),
-                           _ranges(tex.get("hts"), f"{w}.de_minimis.textile.hts"),
-                           float(tex["percent"]) if tex.get("percent") is not None else None,
-                           str(tex.get("legal", "")))
+        de_min = DeMinimis(
+            float(dm["percent"]),
+            str(dm.get("base", "transaction_value")),
+            str(dm["legal"]),
+            _ranges(tex.get("hts"), f"{w}.de_minimis.textile.hts"),
+            float(tex["percent"]) if tex.get("percent") is not None else None,
+            str(tex.get("legal", "")),
+        )
     rules = tuple(_entry(r, f"{w}.rules[{i}]") for i, r in enumerate(d["rules"] or []))
     ids = [r.id for r in rules]
     if len(set(ids)) != len(ids):
         raise RuleError(f"{w}: duplicate rule ids")
     general = _entry(d["general_rule"], f"{w}.general_rule") if d.get("general_rule") else None
     formulas = tuple((str(k), str(v)) for k, v in (d.get("rvc_formulas") or {}).items())
-    return Agreement(str(d["agreement"]), parties, tuple(str(c) for c in d.get("program_codes", [])),
-                     str(d["legal"]), rules, de_min, general, tuple(str(a) for a in d.get("aliases", [])), source,
-                     formulas)
+    return Agreement(
+        str(d["agreement"]),
+        parties,
+        tuple(str(c) for c in d.get("program_codes", [])),
+        str(d["legal"]),
+        rules,
+        de_min,
+        general,
+        tuple(str(a) for a in d.get("aliases", [])),
+        source,
+        formulas,
+    )
 
 
 def load_agreement(path: str | Path) -> Agreement:

@@ -29,8 +29,15 @@ from supplyscope.errors import DataError
 from supplyscope.origin.codes import clean_hts, clean_iso3
 
 COST_KEYS = (
-    "net_cost", "total_cost", "sales_promotion", "royalties", "shipping_packing", "non_allowable_interest",
-    "direct_processing_costs", "high_wage_expenditure", "annual_purchase_value",
+    "net_cost",
+    "total_cost",
+    "sales_promotion",
+    "royalties",
+    "shipping_packing",
+    "non_allowable_interest",
+    "direct_processing_costs",
+    "high_wage_expenditure",
+    "annual_purchase_value",
 )
 _EXCLUDED_FROM_NET_COST = ("sales_promotion", "royalties", "shipping_packing", "non_allowable_interest")
 _TOL = 1e-9
@@ -87,8 +94,17 @@ class BOM:
         """A copy with one material replaced (used by the sourcing analyses)."""
         mats = list(self.materials)
         mats[index] = material
-        return BOM(self.hts, self.value, self.country, tuple(mats), self.costs, self.processes,
-                   self.weight_kg, self.name, self.override)
+        return BOM(
+            self.hts,
+            self.value,
+            self.country,
+            tuple(mats),
+            self.costs,
+            self.processes,
+            self.weight_kg,
+            self.name,
+            self.override,
+        )
 
 
 def _num(v: Any, *, field: str, source: str | None, row: int | None, allow_none: bool = False) -> float | None:
@@ -134,26 +150,35 @@ def bom_from_dict(
     if not isinstance(d, Mapping):
         raise DataError("a BOM must be a JSON object", source=source, field=path or None)
     defaults = defaults or {}
-    known = {"name", "hts", "value", "country", "costs", "processes", "weight_kg", "materials",
-             "non_preferential_override"}
+    known = {
+        "name",
+        "hts",
+        "value",
+        "country",
+        "costs",
+        "processes",
+        "weight_kg",
+        "materials",
+        "non_preferential_override",
+    }
     unknown = sorted(set(d) - known)
     if unknown:
-        raise DataError(f"unknown key(s) {unknown}; allowed: {sorted(known)}", source=source, row=row,
-                        field=f"{path}{unknown[0]}")
-    hts = clean_hts(d.get("hts", defaults.get("hts")), field=f"{path}hts", source=source, row=row,
-                    lengths=(6, 8, 10))
+        raise DataError(
+            f"unknown key(s) {unknown}; allowed: {sorted(known)}", source=source, row=row, field=f"{path}{unknown[0]}"
+        )
+    hts = clean_hts(d.get("hts", defaults.get("hts")), field=f"{path}hts", source=source, row=row, lengths=(6, 8, 10))
     value = _num(d.get("value", defaults.get("value")), field=f"{path}value", source=source, row=row)
     assert value is not None
-    country = clean_iso3(d.get("country", defaults.get("country")), field=f"{path}country", source=source,
-                         row=row)
+    country = clean_iso3(d.get("country", defaults.get("country")), field=f"{path}country", source=source, row=row)
     costs_raw = d.get("costs") or {}
     if not isinstance(costs_raw, Mapping):
         raise DataError("costs must be an object", source=source, row=row, field=f"{path}costs")
     costs: dict[str, float] = {}
     for k, v in costs_raw.items():
         if k not in COST_KEYS:
-            raise DataError(f"unknown cost {k!r}; allowed: {list(COST_KEYS)}", source=source, row=row,
-                            field=f"{path}costs.{k}")
+            raise DataError(
+                f"unknown cost {k!r}; allowed: {list(COST_KEYS)}", source=source, row=row, field=f"{path}costs.{k}"
+            )
         x = _num(v, field=f"{path}costs.{k}", source=source, row=row)
         assert x is not None
         costs[k] = x
@@ -174,19 +199,24 @@ def bom_from_dict(
     if total > value * (1 + _TOL) + _TOL:
         raise DataError(
             f"material values add up to {total:,.2f}, more than the good's value {value:,.2f}",
-            source=source, row=row, field=f"{path}materials[].value")
+            source=source,
+            row=row,
+            field=f"{path}materials[].value",
+        )
     ov = d.get("non_preferential_override")
     override = None
     if ov is not None:
         if not isinstance(ov, Mapping) or "origin" not in ov or "basis" not in ov:
-            raise DataError("override needs 'origin' and 'basis'", source=source, row=row,
-                            field=f"{path}non_preferential_override")
-        override = Override(clean_iso3(ov["origin"], field=f"{path}non_preferential_override.origin",
-                                       source=source, row=row),
-                            str(ov["basis"]), str(ov["reference"]) if ov.get("reference") else None)
+            raise DataError(
+                "override needs 'origin' and 'basis'", source=source, row=row, field=f"{path}non_preferential_override"
+            )
+        override = Override(
+            clean_iso3(ov["origin"], field=f"{path}non_preferential_override.origin", source=source, row=row),
+            str(ov["basis"]),
+            str(ov["reference"]) if ov.get("reference") else None,
+        )
     weight = _num(d.get("weight_kg"), field=f"{path}weight_kg", source=source, row=row, allow_none=True)
-    return BOM(hts, value, country, materials, costs, frozenset(procs), weight, str(d.get("name", "")),
-               override)
+    return BOM(hts, value, country, materials, costs, frozenset(procs), weight, str(d.get("name", "")), override)
 
 
 def _material(m: Any, *, source: str | None, path: str, row: int | None) -> Material:
@@ -195,8 +225,9 @@ def _material(m: Any, *, source: str | None, path: str, row: int | None) -> Mate
     known = {"id", "hts", "value", "origin", "originating", "bom", "weight_kg", "key_input", "wholly_obtained"}
     unknown = sorted(set(m) - known)
     if unknown:
-        raise DataError(f"unknown key(s) {unknown}; allowed: {sorted(known)}", source=source, row=row,
-                        field=f"{path}{unknown[0]}")
+        raise DataError(
+            f"unknown key(s) {unknown}; allowed: {sorted(known)}", source=source, row=row, field=f"{path}{unknown[0]}"
+        )
     mid = str(m.get("id") or "").strip()
     if not mid:
         raise DataError("material id is required", source=source, row=row, field=f"{path}id")
@@ -207,16 +238,31 @@ def _material(m: Any, *, source: str | None, path: str, row: int | None) -> Mate
     originating = _bool(m.get("originating"), field=f"{path}originating", source=source, row=row)
     sub = None
     if m.get("bom") is not None:
-        sub = bom_from_dict(m["bom"], source=source, path=f"{path}bom.", row=row,
-                            defaults={"hts": hts if len(hts) >= 6 else None, "value": value, "country": origin})
+        sub = bom_from_dict(
+            m["bom"],
+            source=source,
+            path=f"{path}bom.",
+            row=row,
+            defaults={"hts": hts if len(hts) >= 6 else None, "value": value, "country": origin},
+        )
         if abs(sub.value - value) > 1e-6 * max(1.0, value):
-            raise DataError(f"sub-BOM value {sub.value} differs from the material value {value}", source=source,
-                            row=row, field=f"{path}bom.value")
-    return Material(mid, hts, value, origin, originating, sub,
-                    _num(m.get("weight_kg"), field=f"{path}weight_kg", source=source, row=row, allow_none=True),
-                    bool(_bool(m.get("key_input"), field=f"{path}key_input", source=source, row=row)),
-                    bool(_bool(m.get("wholly_obtained"), field=f"{path}wholly_obtained", source=source,
-                               row=row)))
+            raise DataError(
+                f"sub-BOM value {sub.value} differs from the material value {value}",
+                source=source,
+                row=row,
+                field=f"{path}bom.value",
+            )
+    return Material(
+        mid,
+        hts,
+        value,
+        origin,
+        originating,
+        sub,
+        _num(m.get("weight_kg"), field=f"{path}weight_kg", source=source, row=row, allow_none=True),
+        bool(_bool(m.get("key_input"), field=f"{path}key_input", source=source, row=row)),
+        bool(_bool(m.get("wholly_obtained"), field=f"{path}wholly_obtained", source=source, row=row)),
+    )
 
 
 def load_bom(path: str | Path) -> BOM:
@@ -248,8 +294,9 @@ def _bom_from_csv(p: Path) -> BOM:
         rows = [(i, r) for i, r in enumerate(reader, start=2)]
     goods = [(i, r) for i, r in rows if not (r.get("parent") or "").strip() and not r["item"].startswith("cost:")]
     if len(goods) != 1:
-        raise DataError(f"need exactly one row with an empty parent (the good), found {len(goods)}", source=src,
-                        field="parent")
+        raise DataError(
+            f"need exactly one row with an empty parent (the good), found {len(goods)}", source=src, field="parent"
+        )
     children: dict[str, list[tuple[int, dict[str, str]]]] = {}
     costs: dict[str, Any] = {}
     for i, r in rows:
@@ -261,17 +308,24 @@ def _bom_from_csv(p: Path) -> BOM:
     known = {r["item"].strip() for _, r in rows}
     for parent, kids in children.items():
         if parent not in known:
-            raise DataError(f"parent {parent!r} is not an item of this file", source=src, row=kids[0][0],
-                            field="parent")
+            raise DataError(
+                f"parent {parent!r} is not an item of this file", source=src, row=kids[0][0], field="parent"
+            )
 
     def build(item: str, depth: int) -> list[dict[str, Any]]:
         if depth > 20:
             raise DataError("sub-BOMs nest more than 20 levels (cycle?)", source=src, field="parent")
         out = []
         for i, r in children.get(item, []):
-            d: dict[str, Any] = {"id": r["item"].strip(), "hts": r["hts"], "value": r["value"],
-                                 "origin": r["origin"], "originating": r.get("originating") or None,
-                                 "weight_kg": r.get("weight_kg") or None, "key_input": r.get("key_input") or None}
+            d: dict[str, Any] = {
+                "id": r["item"].strip(),
+                "hts": r["hts"],
+                "value": r["value"],
+                "origin": r["origin"],
+                "originating": r.get("originating") or None,
+                "weight_kg": r.get("weight_kg") or None,
+                "key_input": r.get("key_input") or None,
+            }
             sub = build(d["id"], depth + 1)
             if sub:
                 d["bom"] = {"materials": sub}
@@ -284,9 +338,19 @@ def _bom_from_csv(p: Path) -> BOM:
 
     gi, g = goods[0]
     try:
-        return bom_from_dict({"name": g["item"], "hts": g["hts"], "value": g["value"], "country": g["origin"],
-                              "costs": costs, "materials": build(g["item"].strip(), 0),
-                              "weight_kg": g.get("weight_kg") or None}, source=src, row=None)
+        return bom_from_dict(
+            {
+                "name": g["item"],
+                "hts": g["hts"],
+                "value": g["value"],
+                "country": g["origin"],
+                "costs": costs,
+                "materials": build(g["item"].strip(), 0),
+                "weight_kg": g.get("weight_kg") or None,
+            },
+            source=src,
+            row=None,
+        )
     except DataError as exc:
         if exc.row is None and exc.field and not exc.field.startswith("materials"):
             raise DataError(exc.detail, source=src, row=gi, field=exc.field) from None

@@ -19,8 +19,10 @@ def origin_command(
     bom: Annotated[Path, typer.Argument(help="Bill of materials, .json or .csv")],
     agreement: Annotated[str | None, typer.Option(help="Agreement to test, e.g. USMCA, US-Peru TPA, UK-japan")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json")] = OutputFormat.table,
-    de_minimis_exclusions: Annotated[bool, typer.Option(
-        "--de-minimis-exclusions", help="Apply the 2024 proposal excluding 301/232 goods from de minimis")] = False,
+    de_minimis_exclusions: Annotated[
+        bool,
+        typer.Option("--de-minimis-exclusions", help="Apply the 2024 proposal excluding 301/232 goods from de minimis"),
+    ] = False,
     premium: Annotated[float | None, typer.Option(help="Price premium of a re-sourced supplier, e.g. 0.1")] = None,
     graduated: Annotated[bool, typer.Option("--graduated", help="Add the graduated-301 simulation")] = False,
 ) -> None:
@@ -47,13 +49,16 @@ def origin_command(
         for s in out["trace"]:
             t.add_row("  " * s["depth"] + s["rule"], "yes" if s["passed"] else "no", s["detail"])
         console.print(t)
-    console.print(f"Non-preferential origin: [bold]{out['non_preferential_origin']}[/] "
-                  f"({out['non_preferential_basis']})")
+    console.print(
+        f"Non-preferential origin: [bold]{out['non_preferential_origin']}[/] ({out['non_preferential_basis']})"
+    )
     d = out["duties"]
     if d:
-        console.print(f"Duties: MFN {_pct(d['mfn'])}, preferential {_pct(d['preferential'])}, "
-                      f"301 {_pct(d['section301'])}, 232 {_pct(d['section232'])} → total {_pct(d['total_rate'])} "
-                      f"= ${d['duty_usd']:,.2f}; de minimis eligible: {d['de_minimis_eligible']}")
+        console.print(
+            f"Duties: MFN {_pct(d['mfn'])}, preferential {_pct(d['preferential'])}, "
+            f"301 {_pct(d['section301'])}, 232 {_pct(d['section232'])} → total {_pct(d['total_rate'])} "
+            f"= ${d['duty_usd']:,.2f}; de minimis eligible: {d['de_minimis_eligible']}"
+        )
     for f in out["flip"]:
         console.print(f"Flip: move {', '.join(f['materials'])} to {f['to']} (${f['value_moved_usd']:,.2f} re-sourced)")
     if graduated:
@@ -65,22 +70,29 @@ def duty_command(
     origin: Annotated[str, typer.Option(help="Country of origin, ISO3")],
     value: Annotated[float, typer.Option(help="Customs value, US dollars")],
     agreement: Annotated[str | None, typer.Option(help="FTA whose preference is claimed")] = None,
-    qualifies: Annotated[bool | None, typer.Option("--qualifies/--not-qualifies",
-                                                   help="Whether the good qualifies under --agreement")] = None,
+    qualifies: Annotated[
+        bool | None, typer.Option("--qualifies/--not-qualifies", help="Whether the good qualifies under --agreement")
+    ] = None,
     de_minimis_exclusions: Annotated[bool, typer.Option("--de-minimis-exclusions")] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json")] = OutputFormat.table,
 ) -> None:
     """The US duty stack for one line: MFN, preference, Section 301, Section 232, de minimis."""
     from supplyscope.origin.duty import duty_stack
 
-    d = duty_stack(hts10, origin, value, agreement=agreement, qualifies=qualifies,
-                   de_minimis_exclusions=de_minimis_exclusions)
+    d = duty_stack(
+        hts10, origin, value, agreement=agreement, qualifies=qualifies, de_minimis_exclusions=de_minimis_exclusions
+    )
     if fmt is OutputFormat.json:
         print_json(d.to_dict())
         return
     t = Table("layer", "rate")
-    for name, v in (("MFN", d.mfn), ("preferential", d.preferential), ("Section 301", d.section301),
-                    ("Section 232", d.section232), ("total", d.total_rate)):
+    for name, v in (
+        ("MFN", d.mfn),
+        ("preferential", d.preferential),
+        ("Section 301", d.section301),
+        ("Section 232", d.section232),
+        ("total", d.total_rate),
+    ):
         t.add_row(name, _pct(v))
     console.print(t)
     console.print(f"Duty on ${d.value:,.2f}: ${d.duty_usd:,.2f}; de minimis eligible: {d.de_minimis_eligible}")
@@ -101,12 +113,20 @@ def coverage_command(
         return
     t = Table("scheme", "rule sets", "compiled", "partial", "unsupported", "coverage")
     for s in cov["schemes"]:
-        t.add_row(s["scheme"], str(s["rule_sets"]), str(s["compiled"]), str(s["partial"]),
-                  str(s["unsupported"]), f"{100 * s['coverage']:.1f}%")
+        t.add_row(
+            s["scheme"],
+            str(s["rule_sets"]),
+            str(s["compiled"]),
+            str(s["partial"]),
+            str(s["unsupported"]),
+            f"{100 * s['coverage']:.1f}%",
+        )
     console.print(t)
     tot = cov["total"]
-    console.print(f"Total: {tot['rule_sets']:,} rule sets, {tot['compiled']:,} compiled "
-                  f"({100 * tot['coverage']:.1f}%), {tot['unsupported']:,} unsupported")
+    console.print(
+        f"Total: {tot['rule_sets']:,} rule sets, {tot['compiled']:,} compiled "
+        f"({100 * tot['coverage']:.1f}%), {tot['unsupported']:,} unsupported"
+    )
     for reason, n in cov["unsupported_reasons"][:15]:
         console.print(f"  {n:>6,}  {reason}")
 

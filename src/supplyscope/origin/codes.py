@@ -25,14 +25,12 @@ def clean_hts(
     Raises :class:`DataError` naming ``field`` when the code is not 2/4/6/8/10 digits.
     """
     if not isinstance(code, str | int) or isinstance(code, bool):
-        raise DataError(f"HTS code must be a string, got {type(code).__name__}", source=source, row=row,
-                        field=field)
+        raise DataError(f"HTS code must be a string, got {type(code).__name__}", source=source, row=row, field=field)
     digits = _CLEAN.sub("", str(code))
     allowed = tuple(lengths)
     if not digits.isdigit() or len(digits) not in allowed:
         want = "/".join(str(n) for n in allowed)
-        raise DataError(f"malformed HTS code {code!r}: expected {want} digits", source=source, row=row,
-                        field=field)
+        raise DataError(f"malformed HTS code {code!r}: expected {want} digits", source=source, row=row, field=field)
     return digits
 
 

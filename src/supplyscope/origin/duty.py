@@ -42,8 +42,15 @@ def load_duty_config(path: str | Path | None = None) -> DutyConfig:
         steps = tuple(sorted(((float(s["min_share"]), float(s["rate"])) for s in g["steps"]), reverse=True))
         if not steps or steps[-1][0] != 0.0:
             raise ConfigError("the last step must have min_share = 0", key="graduated_301.steps", source=str(p))
-        return DutyConfig(float(dm["threshold_usd"]), str(dm["legal"]), str(dm["proposed_exclusion_legal"]),
-                          frozenset(str(c) for c in c2["countries"]), str(c2["legal"]), steps, str(g["legal"]))
+        return DutyConfig(
+            float(dm["threshold_usd"]),
+            str(dm["legal"]),
+            str(dm["proposed_exclusion_legal"]),
+            frozenset(str(c) for c in c2["countries"]),
+            str(c2["legal"]),
+            steps,
+            str(g["legal"]),
+        )
     except KeyError as exc:
         raise ConfigError("missing key", key=str(exc.args[0]), source=str(p)) from None
     except (OSError, tomllib.TOMLDecodeError, TypeError, ValueError) as exc:
@@ -122,8 +129,9 @@ def duty_stack(
     line = sched.line(code)
     reasons: list[str] = []
     if len(code) == 10 and code not in sched:
-        reasons.append(f"HTS10 {dotted(code)} is not a statistical line of this HTS edition; "
-                       f"rates of {dotted(code[:8])} used")
+        reasons.append(
+            f"HTS10 {dotted(code)} is not a statistical line of this HTS edition; rates of {dotted(code[:8])} used"
+        )
     # 1. MFN or column 2
     col2 = org in cfg.column2_countries
     rate = line.column2_rate() if col2 else line.general_rate()
@@ -135,8 +143,11 @@ def duty_stack(
     else:
         mfn = rate.ad_valorem
         extra = f"; specific part '{rate.specific}' not converted (needs quantity)" if rate.specific else ""
-        reasons.append(f"{label} rate '{rate.text}' from HTS {dotted(line.rate_line)}"
-                       + (f" ({cfg.column2_legal})" if col2 else "") + extra)
+        reasons.append(
+            f"{label} rate '{rate.text}' from HTS {dotted(line.rate_line)}"
+            + (f" ({cfg.column2_legal})" if col2 else "")
+            + extra
+        )
     # 2. preference
     preferential: float | None = None
     agr_name: str | None = None
@@ -149,11 +160,15 @@ def duty_stack(
         specials = line.special_rates()
         listed = [p for p in progs if p in specials]
         if not listed:
-            reasons.append(f"preference: HTS {dotted(line.rate_line)} lists no rate for {agr.name} "
-                           f"(program {'/'.join(progs) or 'none'})")
+            reasons.append(
+                f"preference: HTS {dotted(line.rate_line)} lists no rate for {agr.name} "
+                f"(program {'/'.join(progs) or 'none'})"
+            )
         elif qualifies is None:
-            reasons.append(f"preference: {agr.name} rate {specials[listed[0]].text} ({listed[0]}) available but "
-                           "qualification not evaluated")
+            reasons.append(
+                f"preference: {agr.name} rate {specials[listed[0]].text} ({listed[0]}) available but "
+                "qualification not evaluated"
+            )
         elif not qualifies:
             reasons.append(f"preference: good does not qualify under {agr.name}; MFN applies")
         else:
@@ -161,8 +176,10 @@ def duty_stack(
             preferential = pr.ad_valorem
             reasons.append(f"preference: {agr.name} rate '{pr.text}' (program {listed[0]}) replaces {label}")
             if org not in parties:
-                reasons.append(f"note: non-preferential origin {org} is not a {agr.name} partner; the preference "
-                               "rests on the FTA rule, Section 301 on the non-preferential origin")
+                reasons.append(
+                    f"note: non-preferential origin {org} is not a {agr.name} partner; the preference "
+                    "rests on the FTA rule, Section 301 on the non-preferential origin"
+                )
     # 3. Section 301
     idx = s301 or default_index()
     lists = idx.lists_for(code)
@@ -170,8 +187,9 @@ def duty_stack(
     if lists and org == "CHN":
         s301_rate = idx.rate_for(lists)
         heads = ", ".join(f"{x} ({idx.infos[x].heading}: '{idx.infos[x].rate_text}')" for x in lists)
-        reasons.append(f"Section 301: HTS8 {dotted(code[:8])} on {heads}; origin CHN. USTR product exclusions "
-                       "are not in the data")
+        reasons.append(
+            f"Section 301: HTS8 {dotted(code[:8])} on {heads}; origin CHN. USTR product exclusions are not in the data"
+        )
     elif lists:
         reasons.append(f"Section 301: HTS8 on {', '.join(lists)} but origin {org} is not CHN")
     else:
@@ -182,8 +200,10 @@ def duty_stack(
     if measures:
         rates = [m.rate for m in measures if m.rate is not None]
         s232_rate = max(rates) if rates else None
-        reasons.append("Section 232 (modelled coverage): " + "; ".join(
-            f"{m.name} {m.heading} '{m.rate_text}' — {m.legal}" for m in measures))
+        reasons.append(
+            "Section 232 (modelled coverage): "
+            + "; ".join(f"{m.name} {m.heading} '{m.rate_text}' — {m.legal}" for m in measures)
+        )
     else:
         reasons.append("Section 232: not in the modelled product coverage")
     base = preferential if preferential is not None else (mfn or 0.0)
@@ -193,13 +213,30 @@ def duty_stack(
     eligible = float(value) <= cfg.de_minimis_threshold
     if eligible and de_minimis_exclusions and (s301_rate is not None or measures):
         eligible = False
-        reasons.append(f"de minimis: value {value:,.2f} <= ${cfg.de_minimis_threshold:,.0f} but excluded because the "
-                       f"good is subject to Section 301/232 ({cfg.proposed_exclusion_legal})")
+        reasons.append(
+            f"de minimis: value {value:,.2f} <= ${cfg.de_minimis_threshold:,.0f} but excluded because the "
+            f"good is subject to Section 301/232 ({cfg.proposed_exclusion_legal})"
+        )
     else:
-        reasons.append(f"de minimis: value {value:,.2f} {'<=' if eligible else '>'} "
-                       f"${cfg.de_minimis_threshold:,.0f} ({cfg.de_minimis_legal})"
-                       + ("; proposed 2024 exclusion switched off" if not de_minimis_exclusions else ""))
-    return DutyStack(code, org, float(value), mfn, preferential, s301_rate, s232_rate, round(total, 6), duty,
-                     eligible, reasons, agr_name, lists, [m.name for m in measures], line.rate_line)
-
-
+        reasons.append(
+            f"de minimis: value {value:,.2f} {'<=' if eligible else '>'} "
+            f"${cfg.de_minimis_threshold:,.0f} ({cfg.de_minimis_legal})"
+            + ("; proposed 2024 exclusion switched off" if not de_minimis_exclusions else "")
+        )
+    return DutyStack(
+        code,
+        org,
+        float(value),
+        mfn,
+        preferential,
+        s301_rate,
+        s232_rate,
+        round(total, 6),
+        duty,
+        eligible,
+        reasons,
+        agr_name,
+        lists,
+        [m.name for m in measures],
+        line.rate_line,
+    )

@@ -1,4 +1,4 @@
-""""What flips origin": the smallest sourcing change that makes a non-qualifying good qualify.
+""" "What flips origin": the smallest sourcing change that makes a non-qualifying good qualify.
 
 Candidates move one or more non-originating materials to an originating supplier in a party country
 (the country of final production when it is a party). Single moves are tried first, then pairs, then
@@ -30,14 +30,19 @@ class Flip:
     rule_after: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"materials": list(self.materials), "from": list(self.from_origins), "to": self.to_origin,
-                "value_moved_usd": round(self.value_moved_usd, 2),
-                "extra_cost_usd": None if self.extra_cost_usd is None else round(self.extra_cost_usd, 2),
-                "rule_after": self.rule_after}
+        return {
+            "materials": list(self.materials),
+            "from": list(self.from_origins),
+            "to": self.to_origin,
+            "value_moved_usd": round(self.value_moved_usd, 2),
+            "extra_cost_usd": None if self.extra_cost_usd is None else round(self.extra_cost_usd, 2),
+            "rule_after": self.rule_after,
+        }
 
 
-def what_flips(bom: BOM, agreement: Agreement, *, premium: float | None = None, max_moves: int = 3,
-               limit: int = 5) -> list[Flip]:
+def what_flips(
+    bom: BOM, agreement: Agreement, *, premium: float | None = None, max_moves: int = 3, limit: int = 5
+) -> list[Flip]:
     """Up to ``limit`` smallest sourcing changes (by value moved) that make ``bom`` qualify; [] if it does."""
     base = evaluate_preferential(bom, agreement, {})
     if base.qualifies or bom.country not in agreement.parties:
@@ -54,9 +59,16 @@ def what_flips(bom: BOM, agreement: Agreement, *, premium: float | None = None, 
             res = evaluate_preferential(trial, agreement, {})
             if res.qualifies:
                 moved = sum(bom.materials[i].value for i in combo)
-                found.append(Flip(tuple(bom.materials[i].id for i in combo),
-                                  tuple(bom.materials[i].origin for i in combo), target, moved,
-                                  None if premium is None else moved * premium, res.rule_id))
+                found.append(
+                    Flip(
+                        tuple(bom.materials[i].id for i in combo),
+                        tuple(bom.materials[i].origin for i in combo),
+                        target,
+                        moved,
+                        None if premium is None else moved * premium,
+                        res.rule_id,
+                    )
+                )
         if found:
             break
     found.sort(key=lambda f: f.value_moved_usd)

@@ -64,8 +64,23 @@ def simulate_graduated_301(bom: BOM, *, base_rate: float = 0.0, config: DutyConf
         # the share must fall below ``upper`` (the previous step's threshold): move more than this much
         need = max(0.0, prc - upper * total) if share >= upper else 0.0
         current = min_share <= share < upper
-        steps.append(GraduatedStep(min_share, rate, rate * bom.value, current_duty - rate * bom.value, need,
-                                   (rate + base_rate) * bom.value, current))
-    return {"prc_key_input_share": round(share, 6), "prc_key_input_usd": prc, "key_input_usd": total,
-            "current_rate": current_rate, "base_rate": base_rate, "legal": cfg.graduated_legal,
-            "steps": [s.to_dict() for s in steps]}
+        steps.append(
+            GraduatedStep(
+                min_share,
+                rate,
+                rate * bom.value,
+                current_duty - rate * bom.value,
+                need,
+                (rate + base_rate) * bom.value,
+                current,
+            )
+        )
+    return {
+        "prc_key_input_share": round(share, 6),
+        "prc_key_input_usd": prc,
+        "key_input_usd": total,
+        "current_rate": current_rate,
+        "base_rate": base_rate,
+        "legal": cfg.graduated_legal,
+        "steps": [s.to_dict() for s in steps],
+    }

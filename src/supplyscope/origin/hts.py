@@ -34,8 +34,14 @@ _USITC_COLUMNS = {
     "Special Rate of Duty": "special",
     "Column 2 Rate of Duty": "column2",
 }
-_JSON_KEYS = {"htsno": "hts", "indent": "indent", "description": "description", "general": "general",
-              "special": "special", "other": "column2"}
+_JSON_KEYS = {
+    "htsno": "hts",
+    "indent": "indent",
+    "description": "description",
+    "general": "general",
+    "special": "special",
+    "other": "column2",
+}
 
 
 def _read_raw(path: Path) -> pd.DataFrame:
@@ -56,7 +62,8 @@ def _read_raw(path: Path) -> pd.DataFrame:
         if missing:
             raise DataError(f"USITC JSON export lacks keys {missing}", source=str(path), field=missing[0])
         return df.rename(columns={k: v for k, v in _JSON_KEYS.items()}).rename(
-            columns={v: k for k, v in _USITC_COLUMNS.items()})
+            columns={v: k for k, v in _USITC_COLUMNS.items()}
+        )
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
 
 
@@ -83,17 +90,17 @@ def load_hts(path: str | Path | None = None, *, valid_from: date = HTS_VALID_FRO
         try:
             ind = int(str(indent).strip())
         except ValueError:
-            raise DataError(f"indent {indent!r} is not an integer", source=str(p), row=i,
-                            field="Indent") from None
+            raise DataError(f"indent {indent!r} is not an integer", source=str(p), row=i, field="Indent") from None
         records.append((hts, valid_from, ind, _s(desc) or "", _s(general), _s(special), _s(col2), p.name))
     df = pd.DataFrame.from_records(
-        records, columns=["hts", "valid_from", "indent", "description", "general", "special", "column2",
-                          "source"])
+        records, columns=["hts", "valid_from", "indent", "description", "general", "special", "column2", "source"]
+    )
     dup = df["hts"].duplicated()
     if dup.any():
         first = int(dup.to_numpy().nonzero()[0][0])
-        raise DataError(f"duplicate HTS number {df['hts'].iloc[first]}", source=str(p), row=first + 1,
-                        field="HTS Number")
+        raise DataError(
+            f"duplicate HTS number {df['hts'].iloc[first]}", source=str(p), row=first + 1, field="HTS Number"
+        )
     df.attrs["skipped_blank"] = skipped
     return df
 
@@ -146,10 +153,12 @@ class HtsSchedule:
                 line = TariffLine(hts, desc, hts, general, special, col2)
                 stack.append((indent, hts, general, special, col2))
             else:
-                parent = next((s for s in reversed(stack) if s[2] is not None and hts.startswith(s[1][:8])),
-                              None)
-                line = (TariffLine(hts, desc, parent[1], parent[2], parent[3], parent[4]) if parent
-                        else TariffLine(hts, desc, hts, None, None, None))
+                parent = next((s for s in reversed(stack) if s[2] is not None and hts.startswith(s[1][:8])), None)
+                line = (
+                    TariffLine(hts, desc, parent[1], parent[2], parent[3], parent[4])
+                    if parent
+                    else TariffLine(hts, desc, hts, None, None, None)
+                )
                 stack.append((indent, hts, None, None, None))
             if len(hts) in (8, 10):
                 self._lines[hts] = line

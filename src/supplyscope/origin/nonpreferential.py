@@ -69,8 +69,12 @@ class NonPreferentialResult:
     trace: list[Step] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"origin": self.origin, "basis": self.basis, "rule_id": self.rule_id,
-                "trace": [s.to_dict() for s in self.trace]}
+        return {
+            "origin": self.origin,
+            "basis": self.basis,
+            "rule_id": self.rule_id,
+            "trace": [s.to_dict() for s in self.trace],
+        }
 
 
 def _rng(items: list[str]) -> Ranges:
@@ -87,8 +91,10 @@ def _alternative(a: dict[str, Any]) -> Alternative | None:
     shift = a.get("shift")
     if a.get("kind") != "tariff_shift" or not shift:
         return None
-    sources = tuple((s["kind"], s.get("level"), _rng(s.get("ranges") or []), bool(s.get("outside_that_group")))
-                    for s in shift["sources"])
+    sources = tuple(
+        (s["kind"], s.get("level"), _rng(s.get("ranges") or []), bool(s.get("outside_that_group")))
+        for s in shift["sources"]
+    )
     excluded = _rng(shift.get("excluded") or [])
     only_for: Ranges = ()
     m = _CHANGE_TO.search(shift.get("raw_source") or "")
@@ -169,8 +175,9 @@ def material_ok(good: str, m_hts: str, alt: Alternative, scope: Ranges) -> bool:
     return False
 
 
-def evaluate_nonpreferential(bom: BOM, index: CfrIndex | None = None,
-                             cache: dict[int, NonPreferentialResult] | None = None) -> NonPreferentialResult:
+def evaluate_nonpreferential(
+    bom: BOM, index: CfrIndex | None = None, cache: dict[int, NonPreferentialResult] | None = None
+) -> NonPreferentialResult:
     """Country of origin of the good under 19 CFR 102 (see module docstring for the order applied)."""
     idx = index or default_cfr_index()
     trace: list[Step] = []
@@ -194,28 +201,49 @@ def evaluate_nonpreferential(bom: BOM, index: CfrIndex | None = None,
     foreign = [(m, o) for m, o in origins if o != bom.country]
     if not foreign:
         trace.append(Step("19 CFR 102.11(a)(2)", True, f"all materials of {bom.country}"))
-        return NonPreferentialResult(bom.country, "19 CFR 102.11(a)(2): produced from domestic materials only",
-                                     None, trace)
+        return NonPreferentialResult(
+            bom.country, "19 CFR 102.11(a)(2): produced from domestic materials only", None, trace
+        )
     rule = idx.rule_for(bom.hts)
     if rule is not None:
         for i, alt in enumerate(rule.alternatives):
             bad = [m.id for m, _ in foreign if not material_ok(bom.hts, m.hts, alt, rule.scope)]
             note = f" [needs judgement: {alt.judgement}]" if alt.judgement else ""
-            trace.append(Step(f"{rule.rule_id} alternative {i + 1}", not bad,
-                              (alt.text + note) if not bad else f"{alt.text}{note} — fails for {', '.join(bad)}", 1))
+            trace.append(
+                Step(
+                    f"{rule.rule_id} alternative {i + 1}",
+                    not bad,
+                    (alt.text + note) if not bad else f"{alt.text}{note} — fails for {', '.join(bad)}",
+                    1,
+                )
+            )
             if not bad:
                 return NonPreferentialResult(
-                    bom.country, f"19 CFR 102.11(a)(3): each foreign material undergoes the change in {rule.rule_id}"
-                    + (" (condition needs judgement)" if alt.judgement else ""), rule.rule_id, trace)
+                    bom.country,
+                    f"19 CFR 102.11(a)(3): each foreign material undergoes the change in {rule.rule_id}"
+                    + (" (condition needs judgement)" if alt.judgement else ""),
+                    rule.rule_id,
+                    trace,
+                )
         if rule.rule_id in idx.textile_ids and "sewn_or_assembled" in bom.processes:
             trace.append(Step("19 CFR 102.21(c)(3)(ii)", True, f"wholly assembled in {bom.country} (declared)"))
-            return NonPreferentialResult(bom.country, "19 CFR 102.21(c)(3)(ii): wholly assembled in a single country",
-                                         rule.rule_id, trace)
+            return NonPreferentialResult(
+                bom.country, "19 CFR 102.21(c)(3)(ii): wholly assembled in a single country", rule.rule_id, trace
+            )
     else:
         trace.append(Step("19 CFR 102.20", False, f"no 102.20/102.21 rule found for {bom.hts}"))
     top, top_origin = max(origins, key=lambda mo: mo[0].value)
-    trace.append(Step("19 CFR 102.11(b)(1)", True,
-                      f"essential character proxy: highest-value material {top.id} ({top.value:,.2f}) of {top_origin}"))
+    trace.append(
+        Step(
+            "19 CFR 102.11(b)(1)",
+            True,
+            f"essential character proxy: highest-value material {top.id} ({top.value:,.2f}) of {top_origin}",
+        )
+    )
     return NonPreferentialResult(
-        top_origin, "19 CFR 102.11(b)(1): origin of the material imparting essential character "
-        "(highest-value material used as proxy)", rule.rule_id if rule else None, trace)
+        top_origin,
+        "19 CFR 102.11(b)(1): origin of the material imparting essential character "
+        "(highest-value material used as proxy)",
+        rule.rule_id if rule else None,
+        trace,
+    )

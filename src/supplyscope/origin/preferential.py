@@ -69,17 +69,25 @@ class PreferentialResult:
     status: dict[str, bool] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"agreement": self.agreement, "qualifies": self.qualifies, "rule_id": self.rule_id,
-                "rule": self.rule, "legal": self.legal, "trace": [s.to_dict() for s in self.trace],
-                "rvc": self.rvc.to_dict() if self.rvc else None, "de_minimis_used": self.de_minimis_used,
-                "material_status": dict(self.status)}
+        return {
+            "agreement": self.agreement,
+            "qualifies": self.qualifies,
+            "rule_id": self.rule_id,
+            "rule": self.rule,
+            "legal": self.legal,
+            "trace": [s.to_dict() for s in self.trace],
+            "rvc": self.rvc.to_dict() if self.rvc else None,
+            "de_minimis_used": self.de_minimis_used,
+            "material_status": dict(self.status),
+        }
 
 
 class _Ctx:
     __slots__ = ("agreement", "bom", "de_min_used", "entry", "nonorig", "orig", "rvc", "rvc_best", "steps")
 
-    def __init__(self, agreement: Agreement, bom: BOM, entry: RuleEntry, nonorig: list[Material],
-                 orig: list[Material]) -> None:
+    def __init__(
+        self, agreement: Agreement, bom: BOM, entry: RuleEntry, nonorig: list[Material], orig: list[Material]
+    ) -> None:
         self.agreement = agreement
         self.bom = bom
         self.entry = entry
@@ -119,16 +127,20 @@ def _de_minimis(ctx: _Ctx, failing: list[Material]) -> tuple[bool, str]:
             return False, "textile de minimis is by weight: weight_kg missing for the good or a failing material"
         w = sum(m.weight_kg or 0.0 for m in failing)
         ok = w <= dm.textile_percent / 100.0 * bom.weight_kg + 1e-12
-        return ok, (f"textile de minimis: failing materials weigh {w:g} kg = "
-                    f"{100 * w / bom.weight_kg if bom.weight_kg else float('inf'):.2f}% of the good "
-                    f"(limit {dm.textile_percent:g}%, {dm.textile_legal})")
+        return ok, (
+            f"textile de minimis: failing materials weigh {w:g} kg = "
+            f"{100 * w / bom.weight_kg if bom.weight_kg else float('inf'):.2f}% of the good "
+            f"(limit {dm.textile_percent:g}%, {dm.textile_legal})"
+        )
     base = bom.net_cost if dm.base == "net_cost" else bom.value
     if base is None or base <= 0:
         return False, f"de minimis base ({dm.base}) not available"
     v = sum(m.value for m in failing)
     ok = v <= dm.percent / 100.0 * base + 1e-9
-    return ok, (f"de minimis: failing materials {v:,.2f} = {100 * v / base:.2f}% of {dm.base} "
-                f"(limit {dm.percent:g}%, {dm.legal})")
+    return ok, (
+        f"de minimis: failing materials {v:,.2f} = {100 * v / base:.2f}% of {dm.base} "
+        f"(limit {dm.percent:g}%, {dm.legal})"
+    )
 
 
 def _eval(rule: Rule, ctx: _Ctx, depth: int) -> bool:
@@ -147,8 +159,11 @@ def _eval(rule: Rule, ctx: _Ctx, depth: int) -> bool:
                 break
         ok = any(results) if isinstance(rule, AnyOf) else all(results) and len(results) == len(rule.rules)
         steps[idx].passed = ok
-        steps[idx].detail = (("an alternative is met" if ok else "no alternative is met") if isinstance(rule, AnyOf)
-                             else ("every requirement is met" if ok else "a requirement is not met"))
+        steps[idx].detail = (
+            ("an alternative is met" if ok else "no alternative is met")
+            if isinstance(rule, AnyOf)
+            else ("every requirement is met" if ok else "a requirement is not met")
+        )
         return ok
     if isinstance(rule, TariffShift | YarnForward):
         shift = TariffShift("chapter", rule.except_from) if isinstance(rule, YarnForward) else rule
@@ -161,8 +176,11 @@ def _eval(rule: Rule, ctx: _Ctx, depth: int) -> bool:
                 reasons.append(why)
         ok = not failing
         if ok:
-            detail = (f"all {len(ctx.nonorig)} non-originating material(s) change classification"
-                      if ctx.nonorig else "no non-originating materials")
+            detail = (
+                f"all {len(ctx.nonorig)} non-originating material(s) change classification"
+                if ctx.nonorig
+                else "no non-originating materials"
+            )
         else:
             detail = "; ".join(reasons)
             tol = shift.tolerance_percent
@@ -203,35 +221,50 @@ def _eval(rule: Rule, ctx: _Ctx, depth: int) -> bool:
             if not bad:
                 steps.append(Step(_describe(rule), True, f"{cfr.rule_id} alternative {i + 1}: {alt.text}", depth))
                 return True
-        steps.append(Step(_describe(rule), False, f"{cfr.rule_id}: no alternative met by all non-originating "
-                          "materials", depth))
+        steps.append(
+            Step(_describe(rule), False, f"{cfr.rule_id}: no alternative met by all non-originating materials", depth)
+        )
         return False
     if isinstance(rule, MaxNonOriginating):
         mats = [m for m in ctx.nonorig if not rule.of or in_any(m.hts, rule.of)]
         v = sum(m.value for m in mats)
         share = 100.0 * v / bom.value if bom.value else float("inf")
         ok = share <= rule.percent + 1e-9
-        steps.append(Step(_describe(rule), ok, f"non-originating value {v:,.2f} = {share:.2f}% of ex-works price",
-                          depth))
+        steps.append(
+            Step(_describe(rule), ok, f"non-originating value {v:,.2f} = {share:.2f}% of ex-works price", depth)
+        )
         return ok
     if isinstance(rule, WhollyObtained):
         bad = [m.id for m in ctx.nonorig if not rule.of or in_any(m.hts, rule.of)]
         ok = not bad
-        steps.append(Step(_describe(rule), ok, "all originating" if ok else f"non-originating: {', '.join(bad)}",
-                          depth))
+        steps.append(
+            Step(_describe(rule), ok, "all originating" if ok else f"non-originating: {', '.join(bad)}", depth)
+        )
         return ok
     if isinstance(rule, Process):
         missing = [p for p in rule.processes if p not in bom.processes]
         ok = not missing
-        steps.append(Step(_describe(rule), ok, "declared in the BOM" if ok else
-                          f"not declared in the BOM (needs judgement): {', '.join(missing)}", depth))
+        steps.append(
+            Step(
+                _describe(rule),
+                ok,
+                "declared in the BOM" if ok else f"not declared in the BOM (needs judgement): {', '.join(missing)}",
+                depth,
+            )
+        )
         return ok
     if isinstance(rule, LVC):
         hw = bom.costs.get("high_wage_expenditure")
         base = bom.costs.get("annual_purchase_value") or bom.net_cost
         if hw is None or not base:
-            steps.append(Step(_describe(rule), False,
-                              "needs costs.high_wage_expenditure and annual_purchase_value or net cost", depth))
+            steps.append(
+                Step(
+                    _describe(rule),
+                    False,
+                    "needs costs.high_wage_expenditure and annual_purchase_value or net cost",
+                    depth,
+                )
+            )
             return False
         lvc = 100.0 * hw / base
         ok = lvc >= rule.percent - 1e-9
@@ -286,8 +319,9 @@ def _eval_rvc(rule: RVC, ctx: _Ctx, depth: int) -> bool:
     return ok
 
 
-def material_status(bom: BOM, agreement: Agreement, cache: dict[int, PreferentialResult] | None = None
-                    ) -> tuple[dict[str, bool], list[Step]]:
+def material_status(
+    bom: BOM, agreement: Agreement, cache: dict[int, PreferentialResult] | None = None
+) -> tuple[dict[str, bool], list[Step]]:
     """Originating status of each material: declared, from its sub-BOM, or assumed from its origin."""
     status: dict[str, bool] = {}
     steps: list[Step] = []
@@ -306,41 +340,79 @@ def material_status(bom: BOM, agreement: Agreement, cache: dict[int, Preferentia
                     sub = evaluate_preferential(m.bom, agreement, cache)
                 except RuleError as exc:
                     status[m.id] = False
-                    steps.append(Step(f"material {m.id}: sub-BOM", False,
-                                      f"{exc}; treated as non-originating (declare 'originating' to override)", 1))
+                    steps.append(
+                        Step(
+                            f"material {m.id}: sub-BOM",
+                            False,
+                            f"{exc}; treated as non-originating (declare 'originating' to override)",
+                            1,
+                        )
+                    )
                     continue
                 if cache is not None:
                     cache[key] = sub
             status[m.id] = sub.qualifies
-            steps.append(Step(f"material {m.id}: sub-BOM", sub.qualifies,
-                              f"sub-good {m.bom.hts} made in {m.bom.country}: "
-                              f"{'originating' if sub.qualifies else 'non-originating'} under {sub.rule_id}", 1))
+            steps.append(
+                Step(
+                    f"material {m.id}: sub-BOM",
+                    sub.qualifies,
+                    f"sub-good {m.bom.hts} made in {m.bom.country}: "
+                    f"{'originating' if sub.qualifies else 'non-originating'} under {sub.rule_id}",
+                    1,
+                )
+            )
             continue
         status[m.id] = m.origin in agreement.parties
-        steps.append(Step(f"material {m.id}: status not declared", status[m.id],
-                          f"assumed {'originating' if status[m.id] else 'non-originating'} because its origin "
-                          f"{m.origin} is {'a' if status[m.id] else 'not a'} party; declare 'originating' "
-                          "to override", 1))
+        steps.append(
+            Step(
+                f"material {m.id}: status not declared",
+                status[m.id],
+                f"assumed {'originating' if status[m.id] else 'non-originating'} because its origin "
+                f"{m.origin} is {'a' if status[m.id] else 'not a'} party; declare 'originating' "
+                "to override",
+                1,
+            )
+        )
     return status, steps
 
 
-def evaluate_preferential(bom: BOM, agreement: Agreement, cache: dict[int, PreferentialResult] | None = None
-                          ) -> PreferentialResult:
+def evaluate_preferential(
+    bom: BOM, agreement: Agreement, cache: dict[int, PreferentialResult] | None = None
+) -> PreferentialResult:
     """Does the good qualify under ``agreement``? Returns the decision and the trace of rules tried."""
     status, steps = material_status(bom, agreement, cache)
     if bom.country not in agreement.parties:
-        steps.append(Step("production in a party's territory", False,
-                          f"final production in {bom.country}, not in {', '.join(sorted(agreement.parties))}"))
-        return PreferentialResult(agreement.name, False, "territory", "production in the territory of a party",
-                                  agreement.legal, steps, status=status)
+        steps.append(
+            Step(
+                "production in a party's territory",
+                False,
+                f"final production in {bom.country}, not in {', '.join(sorted(agreement.parties))}",
+            )
+        )
+        return PreferentialResult(
+            agreement.name,
+            False,
+            "territory",
+            "production in the territory of a party",
+            agreement.legal,
+            steps,
+            status=status,
+        )
     nonorig = [m for m in bom.materials if not status[m.id]]
     orig = [m for m in bom.materials if status[m.id]]
     if not nonorig and bom.materials:
-        steps.append(Step("produced exclusively from originating materials", True,
-                          f"all {len(orig)} material(s) originating", 0))
-        return PreferentialResult(agreement.name, True, "exclusively-originating",
-                                  "produced exclusively from originating materials", agreement.legal, steps,
-                                  status=status)
+        steps.append(
+            Step("produced exclusively from originating materials", True, f"all {len(orig)} material(s) originating", 0)
+        )
+        return PreferentialResult(
+            agreement.name,
+            True,
+            "exclusively-originating",
+            "produced exclusively from originating materials",
+            agreement.legal,
+            steps,
+            status=status,
+        )
     entry = agreement.rule_for(bom.hts)
     ctx = _Ctx(agreement, bom, entry, nonorig, orig)
     ctx.steps = steps
@@ -349,5 +421,6 @@ def evaluate_preferential(bom: BOM, agreement: Agreement, cache: dict[int, Prefe
     ok = _eval(entry.rule, ctx, 1)
     steps[head].passed = ok
     rvc = ctx.rvc if ctx.rvc is not None else ctx.rvc_best
-    return PreferentialResult(agreement.name, ok, entry.id, _describe(entry.rule), entry.legal, ctx.steps, rvc,
-                              ctx.de_min_used, status)
+    return PreferentialResult(
+        agreement.name, ok, entry.id, _describe(entry.rule), entry.legal, ctx.steps, rvc, ctx.de_min_used, status
+    )

@@ -41,16 +41,30 @@ class OriginReport:
             "non_preferential_origin": self.non_preferential.origin,
             "non_preferential_basis": self.non_preferential.basis,
             "non_preferential_trace": [s.to_dict() for s in self.non_preferential.trace],
-            "duties": None if d is None else {
-                "mfn": d.mfn, "preferential": d.preferential, "section301": d.section301,
-                "section232": d.section232, "total_rate": d.total_rate, "duty_usd": d.duty_usd,
-                "de_minimis_eligible": d.de_minimis_eligible, "reasons": d.reasons},
+            "duties": None
+            if d is None
+            else {
+                "mfn": d.mfn,
+                "preferential": d.preferential,
+                "section301": d.section301,
+                "section232": d.section232,
+                "total_rate": d.total_rate,
+                "duty_usd": d.duty_usd,
+                "de_minimis_eligible": d.de_minimis_eligible,
+                "reasons": d.reasons,
+            },
             "flip": [f.to_dict() for f in self.flips],
         }
 
 
-def evaluate_bom(bom: BOM, agreement: str | None = None, *, de_minimis_exclusions: bool = False,
-                 premium: float | None = None, flips: bool = True) -> OriginReport:
+def evaluate_bom(
+    bom: BOM,
+    agreement: str | None = None,
+    *,
+    de_minimis_exclusions: bool = False,
+    premium: float | None = None,
+    flips: bool = True,
+) -> OriginReport:
     """Evaluate a BOM: preferential origin under ``agreement`` (if named), non-preferential origin,
     the US duty stack at the non-preferential origin, and what would flip a failing good."""
     agr = get_agreement(agreement) if agreement else None
@@ -58,7 +72,13 @@ def evaluate_bom(bom: BOM, agreement: str | None = None, *, de_minimis_exclusion
     nonpref = evaluate_nonpreferential(bom, cache={})
     duties = None
     if len(bom.hts) >= 8:
-        duties = duty_stack(bom.hts, nonpref.origin, bom.value, agreement=agr.name if agr else None,
-                            qualifies=pref.qualifies if pref else None, de_minimis_exclusions=de_minimis_exclusions)
+        duties = duty_stack(
+            bom.hts,
+            nonpref.origin,
+            bom.value,
+            agreement=agr.name if agr else None,
+            qualifies=pref.qualifies if pref else None,
+            de_minimis_exclusions=de_minimis_exclusions,
+        )
     flip_list = what_flips(bom, agr, premium=premium) if (agr and flips and pref and not pref.qualifies) else []
     return OriginReport(bom, pref, nonpref, duties, flip_list)

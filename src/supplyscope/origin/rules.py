@@ -46,8 +46,15 @@ from supplyscope.origin.codes import parse_range
 
 Ranges = tuple[tuple[str, str], ...]
 RVC_METHODS = ("transaction_value", "net_cost", "build_down", "build_up", "value_plus_processing")
-_LEVELS = {"chapter": "chapter", "heading": "heading", "subheading": "subheading", "cc": "chapter",
-           "cth": "heading", "ctsh": "subheading", "tariff_item": "tariff_item"}
+_LEVELS = {
+    "chapter": "chapter",
+    "heading": "heading",
+    "subheading": "subheading",
+    "cc": "chapter",
+    "cth": "heading",
+    "ctsh": "subheading",
+    "tariff_item": "tariff_item",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +130,32 @@ class AllOf:
     kind: str = "all_of"
 
 
-Rule = (TariffShift | NoShift | RVC | MaxNonOriginating | WhollyObtained | YarnForward | Process | LVC
-        | NewOrDifferent | AnyOf | AllOf)
-KINDS = ("tariff_shift", "no_shift", "rvc", "max_non_originating", "wholly_obtained", "yarn_forward", "process",
-         "lvc", "new_or_different", "any_of", "all_of")
+Rule = (
+    TariffShift
+    | NoShift
+    | RVC
+    | MaxNonOriginating
+    | WhollyObtained
+    | YarnForward
+    | Process
+    | LVC
+    | NewOrDifferent
+    | AnyOf
+    | AllOf
+)
+KINDS = (
+    "tariff_shift",
+    "no_shift",
+    "rvc",
+    "max_non_originating",
+    "wholly_obtained",
+    "yarn_forward",
+    "process",
+    "lvc",
+    "new_or_different",
+    "any_of",
+    "all_of",
+)
 
 
 def _ranges(v: Any, where: str) -> Ranges:
@@ -158,7 +187,7 @@ def compile_rule(spec: Any, where: str = "rule") -> Rule:
     """Validate a rule written as data and return its node; :class:`RuleError` names the path."""
     if not isinstance(spec, Mapping) or len(spec) != 1:
         raise RuleError(f"{where}: a rule is a mapping with exactly one of {list(KINDS)}, got {spec!r}")
-    (kind, params), = spec.items()
+    ((kind, params),) = spec.items()
     w = f"{where}.{kind}"
     if kind in ("any_of", "all_of"):
         if not isinstance(params, list) or len(params) < 1:
@@ -180,9 +209,13 @@ def compile_rule(spec: Any, where: str = "rule") -> Rule:
         if level is None and not frm:
             raise RuleError(f"{w}: give a level or 'from' ranges")
         tol = params.get("tolerance_percent")
-        return TariffShift(level, _ranges(params.get("except_from"), f"{w}.except_from"), frm,
-                           bool(params.get("outside_group", False)),
-                           _pct(tol, f"{w}.tolerance_percent") if tol is not None else None)
+        return TariffShift(
+            level,
+            _ranges(params.get("except_from"), f"{w}.except_from"),
+            frm,
+            bool(params.get("outside_group", False)),
+            _pct(tol, f"{w}.tolerance_percent") if tol is not None else None,
+        )
     if kind == "no_shift":
         _only(params, set(), w)
         return NoShift()
@@ -197,8 +230,10 @@ def compile_rule(spec: Any, where: str = "rule") -> Rule:
         for m in methods:
             if m not in RVC_METHODS:
                 raise RuleError(f"{w}.methods: unknown method {m!r}; known: {list(RVC_METHODS)}")
-        return RVC(tuple((str(m), _pct(t, f"{w}.methods.{m}")) for m, t in methods.items()),
-                   _ranges(params.get("traced"), f"{w}.traced"))
+        return RVC(
+            tuple((str(m), _pct(t, f"{w}.methods.{m}")) for m, t in methods.items()),
+            _ranges(params.get("traced"), f"{w}.traced"),
+        )
     if kind == "max_non_originating":
         _only(params, {"percent", "of"}, w)
         return MaxNonOriginating(_pct(params.get("percent"), f"{w}.percent"), _ranges(params.get("of"), f"{w}.of"))
@@ -249,8 +284,13 @@ def describe(rule: Rule) -> str:
         of = f" of {', '.join(_r(r) for r in rule.of)}" if rule.of else ""
         return f"all materials{of} originating (wholly obtained)"
     if isinstance(rule, YarnForward):
-        return "yarn forward: change from any other chapter except from " + ", ".join(
-            _r(r) for r in rule.except_from) + "; " + " and ".join(rule.processes) + " in the territory"
+        return (
+            "yarn forward: change from any other chapter except from "
+            + ", ".join(_r(r) for r in rule.except_from)
+            + "; "
+            + " and ".join(rule.processes)
+            + " in the territory"
+        )
     if isinstance(rule, Process):
         return f"process: {', '.join(rule.processes)}" + (f" ({rule.text})" if rule.text else "")
     if isinstance(rule, LVC):

@@ -58,8 +58,9 @@ def load_section232(path: str | Path | None = None, *, schedule: HtsSchedule | N
             parsed = line.general_rate()
             rate = parsed.ad_valorem if parsed and parsed.fully_ad_valorem else None
         except (NotFoundError, DataError):
-            raise ConfigError(f"chapter 99 heading {m['heading']} is not in the HTS", key=f"measure[{i}].heading",
-                              source=str(p)) from None
+            raise ConfigError(
+                f"chapter 99 heading {m['heading']} is not in the HTS", key=f"measure[{i}].heading", source=str(p)
+            ) from None
         out.append(Measure232(str(m["name"]), str(m["heading"]), rate, rate_text, str(m["legal"]), prefixes))
     return out
 

@@ -57,8 +57,7 @@ def load_section301(path: str | Path | None = None, *, schedule: HtsSchedule | N
     raw = pd.read_parquet(p) if p.suffix == ".parquet" else pd.read_csv(p, dtype=str, keep_default_na=False)
     missing = [c for c in _COLUMNS if c not in raw.columns]
     if missing:
-        raise DataError(f"not a Section 301 list file: missing columns {missing}", source=str(p),
-                        field=missing[0])
+        raise DataError(f"not a Section 301 list file: missing columns {missing}", source=str(p), field=missing[0])
     infos = list_infos(raw, schedule)
     rows = []
     headers = not_in_force = 0
@@ -73,10 +72,21 @@ def load_section301(path: str | Path | None = None, *, schedule: HtsSchedule | N
         if not _DATE.match(str(eff)):
             raise DataError(f"effective date {eff!r} is not YYYY-MM-DD", source=str(p), row=i, field="effective")
         info = infos[lst]
-        rows.append((f"section301:{lst}", code, date.fromisoformat(str(eff)), "301", info.rate, lst,
-                     "USTR product exclusions (HTS 9903.88.xx) not in the data", SOURCE_301))
-    df = pd.DataFrame.from_records(rows, columns=["measure", "hts", "valid_from", "kind", "rate", "list",
-                                                  "exclusions", "source"])
+        rows.append(
+            (
+                f"section301:{lst}",
+                code,
+                date.fromisoformat(str(eff)),
+                "301",
+                info.rate,
+                lst,
+                "USTR product exclusions (HTS 9903.88.xx) not in the data",
+                SOURCE_301,
+            )
+        )
+    df = pd.DataFrame.from_records(
+        rows, columns=["measure", "hts", "valid_from", "kind", "rate", "list", "exclusions", "source"]
+    )
     df = df.drop_duplicates(subset=["measure", "hts", "valid_from"]).reset_index(drop=True)
     df.attrs["skipped_headers"] = headers
     df.attrs["skipped_not_in_force"] = not_in_force
@@ -99,9 +109,14 @@ def list_infos(raw: pd.DataFrame, schedule: HtsSchedule | None = None) -> dict[s
             rate = parsed.ad_valorem if parsed is not None else None
         except (DataError, KeyError):
             pass
-        out[str(lst)] = ListInfo(str(lst), heading, rate, rate_text,
-                                 date.fromisoformat(eff) if _DATE.match(eff) else None,
-                                 str(grp["rate_note"].iloc[0]))
+        out[str(lst)] = ListInfo(
+            str(lst),
+            heading,
+            rate,
+            rate_text,
+            date.fromisoformat(eff) if _DATE.match(eff) else None,
+            str(grp["rate_note"].iloc[0]),
+        )
     return out
 
 

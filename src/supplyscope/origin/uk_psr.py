@@ -50,8 +50,14 @@ def _normalise(text: str) -> str:
     t = _LINK.sub(r"\1", text)
     t = _ABBR.sub(r"\1: ", t)
     t = _TAG.sub("", t)
-    t = (t.replace("&nbsp;", " ").replace("**", "").replace("*", "").replace("‐", "-").replace("ex- work", "ex-work")
-         .replace("ex-work price", "ex-works price"))
+    t = (
+        t.replace("&nbsp;", " ")
+        .replace("**", "")
+        .replace("*", "")
+        .replace("‐", "-")
+        .replace("ex- work", "ex-work")
+        .replace("ex-work price", "ex-works price")
+    )
     return re.sub(r"[ \t]+", " ", t).strip()
 
 
@@ -75,48 +81,118 @@ def _chapter_codes(codes: list[str]) -> list[str]:
 
 
 _CLAUSES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^(?:c[a-z]+: )?all non-originating materials used in the production of the good have undergone "
-                r"a change "
-                r"in tariff classification at the (2|4|6)-digit level.*$"), "ct_digits"),
-    (re.compile(r"^(?:manufacture )?(?:from|in which all the) materials (?:of|used are classified within) any "
-                r"(chapter|heading|subheading),? (?:except|other than) that of the (?:product|good)$"), "ct_level"),
-    (re.compile(r"^(?:manufacture in which )?all the materials used are classified within a "
-                r"(chapter|heading|subheading) "
-                r"other than (?:that of the (?:product|good)s?|(?:chapter|heading|subheading) [\d.]+)$"), "ct_level"),
-    (re.compile(r"^manufacture from materials of any heading(?:, including other materials of " + _CODES + r")?$"),
-     "no_shift"),
-    (re.compile(r"^(?:manufacture )?from materials of any heading, except (?:those of |that of |from )?"
-                + _CODES + r"$"),
-     "ah_except"),
+    (
+        re.compile(
+            r"^(?:c[a-z]+: )?all non-originating materials used in the production of the good have undergone "
+            r"a change "
+            r"in tariff classification at the (2|4|6)-digit level.*$"
+        ),
+        "ct_digits",
+    ),
+    (
+        re.compile(
+            r"^(?:manufacture )?(?:from|in which all the) materials (?:of|used are classified within) any "
+            r"(chapter|heading|subheading),? (?:except|other than) that of the (?:product|good)$"
+        ),
+        "ct_level",
+    ),
+    (
+        re.compile(
+            r"^(?:manufacture in which )?all the materials used are classified within a "
+            r"(chapter|heading|subheading) "
+            r"other than (?:that of the (?:product|good)s?|(?:chapter|heading|subheading) [\d.]+)$"
+        ),
+        "ct_level",
+    ),
+    (
+        re.compile(r"^manufacture from materials of any heading(?:, including other materials of " + _CODES + r")?$"),
+        "no_shift",
+    ),
+    (
+        re.compile(
+            r"^(?:manufacture )?from materials of any heading, except (?:those of |that of |from )?" + _CODES + r"$"
+        ),
+        "ah_except",
+    ),
     (re.compile(r"^(?:manufacture )?from (?:materials|non-originating materials) of " + _CODES + r"$"), "from_codes"),
-    (re.compile(r"^a change (?:to a good of " + _CODES + r" )?from any other (chapter|heading|subheading)"
-                r"(?: outside that group)?(?:,? except from " + _CODES + r")?$"), "change"),
-    (re.compile(r"^(?:manufacture )?(?:in which )?(?:within the above limit, )?the value of all (?:the )?"
-                r"(?:non-originating )?"
-                r"materials (?:of " + _CODES + r" )?used (?:does|must) not exceed " + _P +
-                r" of the ex-works price(?: \(exw\))? of the (?:product|good)s?$"), "maxnom"),
-    (re.compile(r"^a maximum of " + _P + r" of the ex-works price \(exw\) is made up of non-originating parts.*$"),
-     "maxnom_simple"),
-    (re.compile(r"^the maximum value of non-originating materials \(maxnom\) cannot exceed " + _P +
-                r" of the ex-works price.*$"), "maxnom_simple"),
-    (re.compile(r"^(?:manufacture in which )?all the (?:materials|animals) (?:of " + _CODES + r" )?"
-                r"(?:used )?(?:are|shall be|must be) wholly obtained$"), "wo"),
+    (
+        re.compile(
+            r"^a change (?:to a good of " + _CODES + r" )?from any other (chapter|heading|subheading)"
+            r"(?: outside that group)?(?:,? except from " + _CODES + r")?$"
+        ),
+        "change",
+    ),
+    (
+        re.compile(
+            r"^(?:manufacture )?(?:in which )?(?:within the above limit, )?the value of all (?:the )?"
+            r"(?:non-originating )?"
+            r"materials (?:of "
+            + _CODES
+            + r" )?used (?:does|must) not exceed "
+            + _P
+            + r" of the ex-works price(?: \(exw\))? of the (?:product|good)s?$"
+        ),
+        "maxnom",
+    ),
+    (
+        re.compile(r"^a maximum of " + _P + r" of the ex-works price \(exw\) is made up of non-originating parts.*$"),
+        "maxnom_simple",
+    ),
+    (
+        re.compile(
+            r"^the maximum value of non-originating materials \(maxnom\) cannot exceed "
+            + _P
+            + r" of the ex-works price.*$"
+        ),
+        "maxnom_simple",
+    ),
+    (
+        re.compile(
+            r"^(?:manufacture in which )?all the (?:materials|animals) (?:of " + _CODES + r" )?"
+            r"(?:used )?(?:are|shall be|must be) wholly obtained$"
+        ),
+        "wo",
+    ),
     (re.compile(r"^(?:manufacture in which )?all the materials used are originating$"), "originating_all"),
-    (re.compile(r"^(?:the good has a )?regional value content \(rvc\).* of not less than " + _P +
-                r", whether using the build-up method or build-down method.*$"), "rvc_both"),
-    (re.compile(r"^your goods contain a regional value content \(rvc\) of at least " + _P +
-                r" of the free on board \(fob\).*$"), "rvc_fob"),
-    (re.compile(r"^(?:no change in tariff classification (?:is )?required.*provided (?:that )?there is a "
-                r"regional value "
-                r"content of not less than:? )?(?:[a-c]\) )?" + _P +
-                r" under the (build-up|build-down) method$"), "rvc_one"),
-    (re.compile(r"^(?:[a-c]\) )?" + _P + r" under the focused value method taking into account only the "
-                r"non-originating materials of " + _CODES + r"$"), "rvc_focused"),
+    (
+        re.compile(
+            r"^(?:the good has a )?regional value content \(rvc\).* of not less than "
+            + _P
+            + r", whether using the build-up method or build-down method.*$"
+        ),
+        "rvc_both",
+    ),
+    (
+        re.compile(
+            r"^your goods contain a regional value content \(rvc\) of at least "
+            + _P
+            + r" of the free on board \(fob\).*$"
+        ),
+        "rvc_fob",
+    ),
+    (
+        re.compile(
+            r"^(?:no change in tariff classification (?:is )?required.*provided (?:that )?there is a "
+            r"regional value "
+            r"content of not less than:? )?(?:[a-c]\) )?" + _P + r" under the (build-up|build-down) method$"
+        ),
+        "rvc_one",
+    ),
+    (
+        re.compile(
+            r"^(?:[a-c]\) )?" + _P + r" under the focused value method taking into account only the "
+            r"non-originating materials of " + _CODES + r"$"
+        ),
+        "rvc_focused",
+    ),
 ]
-_TOLERANCE = re.compile(r"^however, materials (?:of|classified within) (?:the same (heading|subheading|chapter)"
-                        r"(?: as the (?:product|good))?|(chapter|heading|subheading) [\d.]+) may be used,? "
-                        r"provided (?:that )?their (?:total )?value does not exceed " + _P +
-                        r" of the ex-works price of the (?:product|good)s?$")
+_TOLERANCE = re.compile(
+    r"^however, materials (?:of|classified within) (?:the same (heading|subheading|chapter)"
+    r"(?: as the (?:product|good))?|(chapter|heading|subheading) [\d.]+) may be used,? "
+    r"provided (?:that )?their (?:total )?value does not exceed "
+    + _P
+    + r" of the ex-works price of the (?:product|good)s?$"
+)
 
 
 def _clause(c: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -285,13 +361,26 @@ def uk_agreement(scheme: str) -> Agreement:
         sub = f" [subdivision: {rs['subdivision']}]" if rs.get("subdivision") else ""
         from supplyscope.origin.rules import _ranges
 
-        entries.append(RuleEntry(f"UK-{key}:{rng}:{i}", _ranges([rng], "uk"), rule,
-                                 f"UK {key} product-specific rules (trade-tariff-backend rule set {i}){sub}", text))
+        entries.append(
+            RuleEntry(
+                f"UK-{key}:{rng}:{i}",
+                _ranges([rng], "uk"),
+                rule,
+                f"UK {key} product-specific rules (trade-tariff-backend rule set {i}){sub}",
+                text,
+            )
+        )
     meta = _metadata().get(key, {})
     iso2 = {c for c in meta.get("countries", []) if len(c) == 2}
     parties = frozenset({"GBR", *(_iso2_to_iso3().get(c, "") for c in iso2)} - {""})
-    return Agreement(f"UK-{key}", parties, (), str(meta.get("title", f"UK {key} rules of origin")), tuple(entries),
-                     source=str(UK_DIR / f"{key}.json.gz"))
+    return Agreement(
+        f"UK-{key}",
+        parties,
+        (),
+        str(meta.get("title", f"UK {key} rules of origin")),
+        tuple(entries),
+        source=str(UK_DIR / f"{key}.json.gz"),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -333,12 +422,27 @@ def uk_coverage(scheme: str | None = None) -> dict[str, Any]:
             for r in results:
                 if r.reason:
                     reasons[r.reason] += 1
-        rows.append({"scheme": name, "rule_sets": c["rule_sets"], "compiled": c["compiled"], "partial": c["partial"],
-                     "unsupported": c["unsupported"], "rules": c["rules"], "rules_compiled": c["rules_compiled"],
-                     "coverage": c["compiled"] / c["rule_sets"] if c["rule_sets"] else 0.0})
+        rows.append(
+            {
+                "scheme": name,
+                "rule_sets": c["rule_sets"],
+                "compiled": c["compiled"],
+                "partial": c["partial"],
+                "unsupported": c["unsupported"],
+                "rules": c["rules"],
+                "rules_compiled": c["rules_compiled"],
+                "coverage": c["compiled"] / c["rule_sets"] if c["rule_sets"] else 0.0,
+            }
+        )
         tot.update(c)
-    total = {"rule_sets": tot["rule_sets"], "compiled": tot["compiled"], "partial": tot["partial"],
-             "unsupported": tot["unsupported"], "rules": tot["rules"], "rules_compiled": tot["rules_compiled"],
-             "coverage": tot["compiled"] / tot["rule_sets"] if tot["rule_sets"] else 0.0,
-             "rule_coverage": tot["rules_compiled"] / tot["rules"] if tot["rules"] else 0.0}
+    total = {
+        "rule_sets": tot["rule_sets"],
+        "compiled": tot["compiled"],
+        "partial": tot["partial"],
+        "unsupported": tot["unsupported"],
+        "rules": tot["rules"],
+        "rules_compiled": tot["rules_compiled"],
+        "coverage": tot["compiled"] / tot["rule_sets"] if tot["rule_sets"] else 0.0,
+        "rule_coverage": tot["rules_compiled"] / tot["rules"] if tot["rules"] else 0.0,
+    }
     return {"schemes": rows, "total": total, "unsupported_reasons": reasons.most_common()}

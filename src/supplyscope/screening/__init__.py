@@ -1,9 +1,9 @@
 """Supplier screening against the UFLPA Entity List, OFAC's SDN list and the other screening lists.
 
-    from supplyscope.screening import load_index, xinjiang_match
-    idx = load_index()                      # bundled SDN + UFLPA (+ warehouse lists with db=...)
-    hits = idx.screen("Guangzhou Haige Comm Grp", country="CHN")
-    xinjiang_match("No. 8 Road, Urumqi")    # -> "urumqi"
+from supplyscope.screening import load_index, xinjiang_match
+idx = load_index()                      # bundled SDN + UFLPA (+ warehouse lists with db=...)
+hits = idx.screen("Guangzhou Haige Comm Grp", country="CHN")
+xinjiang_match("No. 8 Road, Urumqi")    # -> "urumqi"
 """
 
 from supplyscope.screening.bundle import bundled_meta, load_index

@@ -60,18 +60,30 @@ def screen(
         raise ConfigError("must be between 0 and 1", key="--threshold")
     rows = read_suppliers(file, name_col, country_col, address_col, region_col, encoding)
     index = load_index(db)
-    with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=True) as bar:
+    with Progress(
+        TextColumn("screening"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("screening", total=len(rows))
         results = screen_rows(index, rows, threshold, progress=lambda n: bar.update(task, advance=n))
     if out is not None:
         write_hits_csv(results, out)
     audit_path = audit or default_audit_path()
-    record = append_audit(audit_path, input_path=file, index=index, threshold=threshold, results=results,
-                          output=out)
+    record = append_audit(audit_path, input_path=file, index=index, threshold=threshold, results=results, output=out)
     if fmt is OutputFormat.json:
-        print_json({"rows": [r.to_json() for r in results], "summary": record["counts"],
-                    "threshold": record["threshold"], "lists": record["lists"], "audit": str(audit_path)})
+        print_json(
+            {
+                "rows": [r.to_json() for r in results],
+                "summary": record["counts"],
+                "threshold": record["threshold"],
+                "lists": record["lists"],
+                "audit": str(audit_path),
+            }
+        )
         return
     table = Table(title=f"screening {file.name} (threshold {record['threshold']})")
     for col in ("row", "input", "status", "xinjiang", "best hit", "list", "score"):
@@ -80,14 +92,22 @@ def screen(
         if r.status == "no match" and r.xinjiang_term is None:
             continue
         best = r.hits[0] if r.hits else None
-        table.add_row(str(r.supplier.row), r.supplier.name or "[italic](empty)[/]", r.status,
-                      r.xinjiang_term or "", best.name if best else "", best.list if best else "",
-                      f"{best.score:.2f}" if best else "")
+        table.add_row(
+            str(r.supplier.row),
+            r.supplier.name or "[italic](empty)[/]",
+            r.status,
+            r.xinjiang_term or "",
+            best.name if best else "",
+            best.list if best else "",
+            f"{best.score:.2f}" if best else "",
+        )
     console.print(table)
     counts = record["counts"]
-    console.print(f"{counts['rows']:,} rows: {counts['rows_with_hits']:,} with hits, {counts['no_match']:,} no "
-                  f"match, {counts['empty_names']:,} empty names, {counts['xinjiang_flags']:,} Xinjiang flags. "
-                  f"Audit: {audit_path}" + (f"; output: {out}" if out else ""))
+    console.print(
+        f"{counts['rows']:,} rows: {counts['rows_with_hits']:,} with hits, {counts['no_match']:,} no "
+        f"match, {counts['empty_names']:,} empty names, {counts['xinjiang_flags']:,} Xinjiang flags. "
+        f"Audit: {audit_path}" + (f"; output: {out}" if out else "")
+    )
 
 
 @lists_app.command("info")
@@ -100,29 +120,57 @@ def lists_info(
 
     lists: list[dict[str, Any]] = []
     for code, m in bundled_meta().items():
-        lists.append({"list": code, "origin": "bundled", "version": m["version"], "entries": m["entries"],
-                      "aliases": m["aliases"], "with_country": m["with_country"], "partial": bool(m.get("partial")),
-                      "expected_entries": m.get("expected_entries"), "source": m["source"], "caveat": m["caveat"]})
+        lists.append(
+            {
+                "list": code,
+                "origin": "bundled",
+                "version": m["version"],
+                "entries": m["entries"],
+                "aliases": m["aliases"],
+                "with_country": m["with_country"],
+                "partial": bool(m.get("partial")),
+                "expected_entries": m.get("expected_entries"),
+                "source": m["source"],
+                "caveat": m["caveat"],
+            }
+        )
     if db is not None:
         df, versions = warehouse_entities(db)
         for (code, source), g in df.groupby(["list", "source"], sort=True):
-            lists.append({"list": str(code), "origin": f"warehouse {db}", "version": versions.get(str(source), ""),
-                          "entries": len(g), "aliases": int(g["aliases"].map(len).sum()),
-                          "with_country": int(g["country"].notna().sum()), "partial": False,
-                          "expected_entries": None, "source": str(source), "caveat": ""})
+            lists.append(
+                {
+                    "list": str(code),
+                    "origin": f"warehouse {db}",
+                    "version": versions.get(str(source), ""),
+                    "entries": len(g),
+                    "aliases": int(g["aliases"].map(len).sum()),
+                    "with_country": int(g["country"].notna().sum()),
+                    "partial": False,
+                    "expected_entries": None,
+                    "source": str(source),
+                    "caveat": "",
+                }
+            )
     if fmt is OutputFormat.json:
         print_json({"lists": lists})
         return
     table = Table(title="screening lists")
     for col in ("list", "origin", "version", "entries", "aliases", "with country"):
-        table.add_column(col, overflow="fold", justify="right" if col in ("entries", "aliases", "with country")
-                         else "left")
+        table.add_column(
+            col, overflow="fold", justify="right" if col in ("entries", "aliases", "with country") else "left"
+        )
     for item in lists:
         entries = f"{item['entries']:,}"
         if item["partial"]:
             entries += f" of ~{item['expected_entries']} (PARTIAL)"
-        table.add_row(item["list"], item["origin"], str(item["version"]), entries, f"{item['aliases']:,}",
-                      f"{item['with_country']:,}")
+        table.add_row(
+            item["list"],
+            item["origin"],
+            str(item["version"]),
+            entries,
+            f"{item['aliases']:,}",
+            f"{item['with_country']:,}",
+        )
     console.print(table)
     for item in lists:
         if item["caveat"]:
@@ -134,8 +182,9 @@ def lists_info(
 def lists_load(
     file: Annotated[Path, typer.Argument(help="List file as downloaded (CSV, JSON, XML or JSON lines; .gz ok).")],
     list_format: Annotated[ListFormat, typer.Option("--format", help="The file's format.")],
-    db: Annotated[Path | None, typer.Option("--db", help="Warehouse (default: $SUPPLYSCOPE_HOME/warehouse.duckdb).")]
-    = None,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Warehouse (default: $SUPPLYSCOPE_HOME/warehouse.duckdb).")
+    ] = None,
     version: Annotated[str | None, typer.Option("--version", help="List version/date to record.")] = None,
     encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of FILE.")] = "utf-8",
     out_format: Annotated[OutputFormat, typer.Option("--out-format", help="table or json.")] = OutputFormat.table,
@@ -149,24 +198,41 @@ def lists_load(
     frame = load.frame.copy()
     frame["source"] = source  # one source per file name: loading a newer download of it replaces its rows
     with Warehouse.open(db) as wh:
-        wh.load({"screening_entities": canonical(frame)}, source=source, checksum=file_checksum(file),
-                detail=f"format {list_format.value}, version {load.version}")
+        wh.load(
+            {"screening_entities": canonical(frame)},
+            source=source,
+            checksum=file_checksum(file),
+            detail=f"format {list_format.value}, version {load.version}",
+        )
         path = wh.path
-    result = {"file": str(file), "format": list_format.value, "version": load.version, "warehouse": path,
-              "entries": len(frame), "lists": load.lists, "skipped": len(load.skipped),
-              "skipped_examples": [{"row": r, "reason": why} for r, why in load.skipped[:5]],
-              "unresolved_countries": dict(load.unresolved_countries.most_common(10))}
+    result = {
+        "file": str(file),
+        "format": list_format.value,
+        "version": load.version,
+        "warehouse": path,
+        "entries": len(frame),
+        "lists": load.lists,
+        "skipped": len(load.skipped),
+        "skipped_examples": [{"row": r, "reason": why} for r, why in load.skipped[:5]],
+        "unresolved_countries": dict(load.unresolved_countries.most_common(10)),
+    }
     if out_format is OutputFormat.json:
         print_json(result)
         return
-    console.print(f"loaded {len(frame):,} entries from {file} into {path} "
-                  f"({', '.join(f'{k}: {v:,}' for k, v in load.lists.items())})")
+    console.print(
+        f"loaded {len(frame):,} entries from {file} into {path} "
+        f"({', '.join(f'{k}: {v:,}' for k, v in load.lists.items())})"
+    )
     if load.skipped:
-        console.print(f"skipped {len(load.skipped):,} records that are not parties, e.g. line "
-                      f"{load.skipped[0][0]}: {load.skipped[0][1]}")
+        console.print(
+            f"skipped {len(load.skipped):,} records that are not parties, e.g. line "
+            f"{load.skipped[0][0]}: {load.skipped[0][1]}"
+        )
     if load.unresolved_countries:
-        console.print(f"{sum(load.unresolved_countries.values()):,} country values not recognised (country left "
-                      f"empty): {', '.join(load.unresolved_countries)}")
+        console.print(
+            f"{sum(load.unresolved_countries.values()):,} country values not recognised (country left "
+            f"empty): {', '.join(load.unresolved_countries)}"
+        )
 
 
 def register(app: typer.Typer) -> None:

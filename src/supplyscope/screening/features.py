@@ -255,8 +255,9 @@ def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def evaluate(p: Pair, weights: Mapping[str, float] | None = None,
-             bias: float | None = None) -> tuple[float, dict[str, tuple[float, str]]]:
+def evaluate(
+    p: Pair, weights: Mapping[str, float] | None = None, bias: float | None = None
+) -> tuple[float, dict[str, tuple[float, str]]]:
     """Score a pair: the 0..1 score and each feature's value and detail."""
     values = {f.name: p.value(f) for f in FEATURES}
     if weights is None and bias is None:
@@ -292,7 +293,9 @@ def explain(values: Mapping[str, tuple[float, str]], score: float) -> str:
     for name in ("acronym", "number_mismatch", "place_mismatch", "country", "address"):
         if values[name][1]:
             parts.append(values[name][1])
-    parts.append(f"token_set {values['token_set'][0]:.2f}, jaro_winkler {values['jaro_winkler'][0]:.2f}"
-                 + (", acronym 1" if values["acronym"][0] else ""))
+    parts.append(
+        f"token_set {values['token_set'][0]:.2f}, jaro_winkler {values['jaro_winkler'][0]:.2f}"
+        + (", acronym 1" if values["acronym"][0] else "")
+    )
     parts.append(f"score {score:.2f}")
     return "; ".join(parts)

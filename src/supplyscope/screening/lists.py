@@ -79,7 +79,9 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
         raise DataError(
             f"not valid {encoding} text (byte {raw[exc.start]:#04x} at offset {exc.start}); "
             "pass the file's encoding, e.g. --encoding latin-1",
-            source=str(path), row=line, field="encoding",
+            source=str(path),
+            row=line,
+            field="encoding",
         ) from exc
 
 
@@ -131,8 +133,12 @@ def _frame(records: list[dict[str, Any]], path: Path) -> pd.DataFrame:
     dup = df["entity_id"].duplicated(keep="first")
     if dup.any():
         first = df[dup].iloc[0]
-        raise DataError(f"duplicate entity id {first['entity_id']!r}", source=str(path),
-                        row=int(first[ROW_COLUMN]), field="entity_id")
+        raise DataError(
+            f"duplicate entity id {first['entity_id']!r}",
+            source=str(path),
+            row=int(first[ROW_COLUMN]),
+            field="entity_id",
+        )
     return df
 
 
@@ -149,8 +155,20 @@ def canonical(df: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- OFAC SDN CSV
 
-SDN_COLUMNS = ("ent_num", "sdn_name", "sdn_type", "program", "title", "call_sign", "vess_type",
-               "tonnage", "grt", "vess_flag", "vess_owner", "remarks")
+SDN_COLUMNS = (
+    "ent_num",
+    "sdn_name",
+    "sdn_type",
+    "program",
+    "title",
+    "call_sign",
+    "vess_type",
+    "tonnage",
+    "grt",
+    "vess_flag",
+    "vess_owner",
+    "remarks",
+)
 _AKA = re.compile(r"\b([afn])\.k\.a\.,?\s*'([^']+)'", re.IGNORECASE)
 _NATIONALITY = re.compile(r"\b(?:Nationality of Registration|nationality|citizen)\s+([^;.]+)", re.IGNORECASE)
 _PAREN_COUNTRY = re.compile(r"\(([A-Z][A-Za-z ,.'-]+)\)")
@@ -225,12 +243,20 @@ def load_sdn_csv(path: Path, *, encoding: str = "utf-8", version: str | None = N
             country, raw = infer_sdn_country(remarks, rec["vess_flag"])
             if country is None and raw:
                 load.unresolved_countries[raw] += 1
-        records.append({
-            "entity_id": f"SDN:{ent}", "list": "SDN", "name": name,
-            "aliases": _dedupe(aliases, name), "country": country,
-            "addresses": [a for a, _ in addr_list if a], "programs": _programs(rec["program"]),
-            "listed_on": None, "source": f"OFAC SDN {load.version} ({path.name})", ROW_COLUMN: line,
-        })
+        records.append(
+            {
+                "entity_id": f"SDN:{ent}",
+                "list": "SDN",
+                "name": name,
+                "aliases": _dedupe(aliases, name),
+                "country": country,
+                "addresses": [a for a, _ in addr_list if a],
+                "programs": _programs(rec["program"]),
+                "listed_on": None,
+                "source": f"OFAC SDN {load.version} ({path.name})",
+                ROW_COLUMN: line,
+            }
+        )
     load.frame = _frame(records, path)
     return load
 
@@ -297,8 +323,10 @@ def load_sdn_xml(path: Path, *, encoding: str = "utf-8", version: str | None = N
         countries: list[str] = []
         for lst in _children(entry, "addressList"):
             for a in _children(lst, "address"):
-                parts = [_child_text(a, k) for k in ("address1", "address2", "address3", "city",
-                                                     "stateOrProvince", "postalCode", "country")]
+                parts = [
+                    _child_text(a, k)
+                    for k in ("address1", "address2", "address3", "city", "stateOrProvince", "postalCode", "country")
+                ]
                 if any(parts):
                     addresses.append(", ".join(p for p in parts if p))
                 if parts[-1]:
@@ -312,11 +340,20 @@ def load_sdn_xml(path: Path, *, encoding: str = "utf-8", version: str | None = N
             if country:
                 break
             load.unresolved_countries[raw] += 1
-        records.append({
-            "entity_id": f"SDN:{uid}", "list": "SDN", "name": name, "aliases": _dedupe(aliases, name),
-            "country": country, "addresses": addresses, "programs": programs, "listed_on": None,
-            "source": f"OFAC SDN XML {ver} ({path.name})", ROW_COLUMN: i,
-        })
+        records.append(
+            {
+                "entity_id": f"SDN:{uid}",
+                "list": "SDN",
+                "name": name,
+                "aliases": _dedupe(aliases, name),
+                "country": country,
+                "addresses": addresses,
+                "programs": programs,
+                "listed_on": None,
+                "source": f"OFAC SDN XML {ver} ({path.name})",
+                ROW_COLUMN: i,
+            }
+        )
     load.frame = _frame(records, path)
     return load
 
@@ -359,10 +396,16 @@ def _csl_record(r: dict[str, Any], line: int, path: Path, load: ListLoad) -> dic
     if country is None and raw:
         load.unresolved_countries[raw] += 1
     return {
-        "entity_id": f"{code}:{native}", "list": code, "name": name,
-        "aliases": _dedupe(r["alt_names"], name), "country": country, "addresses": r["addresses"],
-        "programs": r["programs"], "listed_on": _parse_date(r.get("start_date"), path, line, "start_date"),
-        "source": f"trade.gov CSL {load.version} ({path.name}): {src}", ROW_COLUMN: line,
+        "entity_id": f"{code}:{native}",
+        "list": code,
+        "name": name,
+        "aliases": _dedupe(r["alt_names"], name),
+        "country": country,
+        "addresses": r["addresses"],
+        "programs": r["programs"],
+        "listed_on": _parse_date(r.get("start_date"), path, line, "start_date"),
+        "source": f"trade.gov CSL {load.version} ({path.name}): {src}",
+        ROW_COLUMN: line,
     }
 
 
@@ -385,15 +428,18 @@ def load_csl(path: Path, *, encoding: str = "utf-8", version: str | None = None)
             addresses = []
             for a in item.get("addresses") or []:
                 if isinstance(a, dict):
-                    parts = [str(a.get(k) or "").strip() for k in ("address", "city", "state", "postal_code",
-                                                                    "country")]
+                    parts = [
+                        str(a.get(k) or "").strip() for k in ("address", "city", "state", "postal_code", "country")
+                    ]
                     if any(parts):
                         addresses.append(", ".join(p for p in parts if p))
                 elif isinstance(a, str) and a.strip():
                     addresses.append(a.strip())
             rec = {
-                "source": item.get("source"), "entity_number": str(item.get("entity_number") or ""),
-                "_id": str(item.get("id") or item.get("_id") or ""), "name": item.get("name"),
+                "source": item.get("source"),
+                "entity_number": str(item.get("entity_number") or ""),
+                "_id": str(item.get("id") or item.get("_id") or ""),
+                "name": item.get("name"),
                 "alt_names": [str(x) for x in item.get("alt_names") or [] if str(x).strip()],
                 "addresses": addresses,
                 "programs": [str(x) for x in item.get("programs") or [] if str(x).strip()],
@@ -410,15 +456,20 @@ def load_csl(path: Path, *, encoding: str = "utf-8", version: str | None = None)
         header = [h.strip() for h in header]
         missing = [c for c in CSL_REQUIRED if c not in header]
         if missing:
-            raise DataError(f"column is missing (found: {', '.join(header)})", source=str(path), row=1,
-                            field=missing[0])
+            raise DataError(
+                f"column is missing (found: {', '.join(header)})", source=str(path), row=1, field=missing[0]
+            )
         for line, f in rows:
             if len(f) != len(header):
                 raise DataError(f"expected {len(header)} fields, found {len(f)}", source=str(path), row=line)
             r = dict(zip(header, f, strict=True))
             rec = {
-                "source": r["source"], "entity_number": r["entity_number"], "_id": r.get("_id", ""),
-                "name": r["name"], "alt_names": _split(r["alt_names"]), "addresses": _split(r["addresses"]),
+                "source": r["source"],
+                "entity_number": r["entity_number"],
+                "_id": r.get("_id", ""),
+                "name": r["name"],
+                "alt_names": _split(r["alt_names"]),
+                "addresses": _split(r["addresses"]),
                 "programs": _split(r["programs"]),
                 "nationalities": _split(r.get("nationalities")) + _split(r.get("citizenships")),
                 "start_date": r["start_date"],
@@ -430,8 +481,7 @@ def load_csl(path: Path, *, encoding: str = "utf-8", version: str | None = None)
 
 # --------------------------------------------------------------------------- FollowTheMoney
 
-FTM_NAMED_SCHEMATA = frozenset({"LegalEntity", "Company", "Organization", "Person", "PublicBody", "Vessel",
-                                "Airplane"})
+FTM_NAMED_SCHEMATA = frozenset({"LegalEntity", "Company", "Organization", "Person", "PublicBody", "Vessel", "Airplane"})
 
 
 def load_ftm(path: Path, *, encoding: str = "utf-8", version: str | None = None) -> ListLoad:
@@ -478,14 +528,20 @@ def load_ftm(path: Path, *, encoding: str = "utf-8", version: str | None = None)
         datasets = obj.get("datasets") or []
         list_code = str(datasets[0]) if isinstance(datasets, list) and datasets else "FTM"
         listed = (values("createdAt") or [str(obj.get("first_seen") or "")])[0][:10]
-        records.append({
-            "entity_id": f"FTM:{ent_id}", "list": list_code, "name": names[0],
-            "aliases": _dedupe(names[1:] + values("alias", "previousName", "weakAlias"), names[0]),
-            "country": country, "addresses": values("address"),
-            "programs": values("programId", "program"),
-            "listed_on": _parse_date(listed, path, line, "createdAt"),
-            "source": f"FollowTheMoney {load.version} ({path.name})", ROW_COLUMN: line,
-        })
+        records.append(
+            {
+                "entity_id": f"FTM:{ent_id}",
+                "list": list_code,
+                "name": names[0],
+                "aliases": _dedupe(names[1:] + values("alias", "previousName", "weakAlias"), names[0]),
+                "country": country,
+                "addresses": values("address"),
+                "programs": values("programId", "program"),
+                "listed_on": _parse_date(listed, path, line, "createdAt"),
+                "source": f"FollowTheMoney {load.version} ({path.name})",
+                ROW_COLUMN: line,
+            }
+        )
     load.frame = _frame(records, path)
     return load
 
@@ -521,19 +577,25 @@ def load_uflpa(path: Path, *, encoding: str = "utf-8", version: str | None = Non
         name = _require(r["name"], path, line, "name")
         aliases = [_ALIAS_NOTE.sub("", a).strip() for a in _split(r["aliases"])]
         section = r["list_section"].strip()
-        records.append({
-            "entity_id": uflpa_entity_id(name), "list": "UFLPA", "name": name,
-            "aliases": _dedupe([a for a in aliases if a], name), "country": None, "addresses": [],
-            "programs": [f"UFLPA {section}" if section else "UFLPA"],
-            "listed_on": _parse_date(r["date_added"], path, line, "date_added"),
-            "source": f"UFLPA Entity List (partial) {ver}: {r['source'].strip()}", ROW_COLUMN: line,
-        })
+        records.append(
+            {
+                "entity_id": uflpa_entity_id(name),
+                "list": "UFLPA",
+                "name": name,
+                "aliases": _dedupe([a for a in aliases if a], name),
+                "country": None,
+                "addresses": [],
+                "programs": [f"UFLPA {section}" if section else "UFLPA"],
+                "listed_on": _parse_date(r["date_added"], path, line, "date_added"),
+                "source": f"UFLPA Entity List (partial) {ver}: {r['source'].strip()}",
+                ROW_COLUMN: line,
+            }
+        )
     load = ListLoad(_frame(records, path), ver, "uflpa", str(path))
     return load
 
 
-LOADERS = {"csl": load_csl, "sdn-csv": load_sdn_csv, "sdn-xml": load_sdn_xml, "ftm": load_ftm,
-           "uflpa": load_uflpa}
+LOADERS = {"csl": load_csl, "sdn-csv": load_sdn_csv, "sdn-xml": load_sdn_xml, "ftm": load_ftm, "uflpa": load_uflpa}
 
 
 def load_list(path: Path | str, fmt: str, *, encoding: str = "utf-8", version: str | None = None) -> ListLoad:

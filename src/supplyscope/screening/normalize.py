@@ -23,9 +23,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _DOTTED_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _MAX_TERM = max(len(k) for k in CHINESE_TERMS)
-_LEGAL_SEQS: tuple[tuple[str, ...], ...] = tuple(
-    sorted({tuple(f.split()) for f in LEGAL_FORMS}, key=len, reverse=True)
-)
+_LEGAL_SEQS: tuple[tuple[str, ...], ...] = tuple(sorted({tuple(f.split()) for f in LEGAL_FORMS}, key=len, reverse=True))
 _LEGAL_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _seq in _LEGAL_SEQS:
     _LEGAL_FIRST.setdefault(_seq[0], []).append(_seq)

@@ -191,9 +191,7 @@ def read_products(raw: bytes, source: str) -> dict[str, str]:
     header = [h.strip() for h in next(reader, [])]
     for col in ("code", "description"):
         if col not in header:
-            raise DataError(
-                f"column is missing (header: {', '.join(header)})", source=source, row=1, field=col
-            )
+            raise DataError(f"column is missing (header: {', '.join(header)})", source=source, row=1, field=col)
     ci, di = header.index("code"), header.index("description")
     out: dict[str, str] = {}
     for line, fields in enumerate(reader, start=2):
@@ -234,9 +232,7 @@ def read_baci(zip_or_dir: Path, years: list[int] | None = None, *, progress: boo
     )
 
 
-def iter_baci(
-    zip_or_dir: Path, years: list[int] | None = None, *, progress: bool = False
-) -> Iterator[LoadResult]:
+def iter_baci(zip_or_dir: Path, years: list[int] | None = None, *, progress: bool = False) -> Iterator[LoadResult]:
     """Read a release one yearly file at a time: one single-source :class:`LoadResult` per year.
 
     Memory stays bounded by one year, so ``for res in iter_baci(zip): store(wh, res)`` loads a
@@ -288,9 +284,7 @@ def _padded_products(k: pa.ChunkedArray) -> pd.Categorical:
     merged = pc.dictionary_encode(pc.utf8_lpad(encoded.dictionary, 6, "0"))
     remap = np.asarray(merged.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
     indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    return pd.Categorical.from_codes(
-        remap[indices], categories=pd.Index(merged.dictionary.to_pylist(), dtype=object)
-    )
+    return pd.Categorical.from_codes(remap[indices], categories=pd.Index(merged.dictionary.to_pylist(), dtype=object))
 
 
 def read_year(yf: YearFile, codes: CountryCodes) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -299,9 +293,7 @@ def read_year(yf: YearFile, codes: CountryCodes) -> tuple[pd.DataFrame, pd.DataF
     layout = read_layout(yf.opener, src)
     if tuple(c.lower() for c in layout.columns) != COLUMNS:
         layout.require(COLUMNS, src)
-        raise DataError(
-            f"expected columns {', '.join(COLUMNS)}, found {', '.join(layout.columns)}", source=src, row=1
-        )
+        raise DataError(f"expected columns {', '.join(COLUMNS)}, found {', '.join(layout.columns)}", source=src, row=1)
     tbl = read_table(yf.opener, src, layout, _TYPES)
     n = tbl.num_rows
     problems: list[tuple[int, str, str]] = []
@@ -359,9 +351,7 @@ def read_year(yf: YearFile, codes: CountryCodes) -> tuple[pd.DataFrame, pd.DataF
             "hs_version": _constant(BACI_HS_VERSIONS[yf.hs], n),
             "value_usd": value_usd,
             "quantity": np.where(q_null_np, np.nan, q),
-            "unit": pd.Categorical.from_codes(
-                np.where(q_null_np, -1, 0).astype(np.int8), categories=pd.Index([UNIT])
-            ),
+            "unit": pd.Categorical.from_codes(np.where(q_null_np, -1, 0).astype(np.int8), categories=pd.Index([UNIT])),
             "duty_usd": np.full(n, np.nan),
             "reporter": _constant(REPORTER, n),
             "source": _constant(yf.source, n),
@@ -369,9 +359,7 @@ def read_year(yf: YearFile, codes: CountryCodes) -> tuple[pd.DataFrame, pd.DataF
         }
     )
     check(flows, table("trade_flows"), src)
-    names = {
-        c: codes.name(c) for c in np.unique(np.concatenate([ints["i"][unk_x], ints["j"][unk_m]])).tolist()
-    }
+    names = {c: codes.name(c) for c in np.unique(np.concatenate([ints["i"][unk_x], ints["j"][unk_m]])).tolist()}
     unknown = concat_unknown(
         [
             unknown_report(yf.source, "exporter", ints["i"], unk_x, value_usd, names),

@@ -218,9 +218,7 @@ def _to_flows(df: pd.DataFrame, rows: npt.NDArray[np.int64], src: str) -> tuple[
         f"not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}",
     )
     for name in ("reporterCode", "partnerCode"):
-        flag(
-            ~df[name].str.fullmatch(_DIGITS.pattern).to_numpy(dtype=bool), name, "not a numeric country code"
-        )
+        flag(~df[name].str.fullmatch(_DIGITS.pattern).to_numpy(dtype=bool), name, "not a numeric country code")
     flag(~df["cmdCode"].str.fullmatch(_SIX_DIGITS[1:-1]).to_numpy(dtype=bool), "cmdCode", "not an HS6 code")
     flag(
         ~df["classificationCode"].isin(list(COMTRADE_HS_VERSIONS)).to_numpy(),
@@ -229,9 +227,7 @@ def _to_flows(df: pd.DataFrame, rows: npt.NDArray[np.int64], src: str) -> tuple[
     )
     value = _numbers(df, rows, "primaryValue", problems, required=True)
     flag(value < 0, "primaryValue", "value is negative")
-    net = (
-        _numbers(df, rows, "netWgt", problems, required=False) if "netWgt" in df else np.full(len(df), np.nan)
-    )
+    net = _numbers(df, rows, "netWgt", problems, required=False) if "netWgt" in df else np.full(len(df), np.nan)
     qty = _numbers(df, rows, "qty", problems, required=False) if "qty" in df else np.full(len(df), np.nan)
     raise_first(problems, src)
 

@@ -138,37 +138,21 @@ def read_baci_country_codes(raw: bytes, source: str) -> CountryCodes:
     header = [h.strip() for h in next(reader, [])]
     col = {name: i for i, name in enumerate(header)}
     iso_col = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in col), None)
-    name_col = next(
-        (c for c in ("country_name", "country_name_abbreviation", "country_name_full") if c in col), None
-    )
+    name_col = next((c for c in ("country_name", "country_name_abbreviation", "country_name_full") if c in col), None)
     if "country_code" not in col or iso_col is None or name_col is None:
-        missing = (
-            "country_code"
-            if "country_code" not in col
-            else "country_iso3"
-            if iso_col is None
-            else "country_name"
-        )
-        raise DataError(
-            f"column is missing (header: {', '.join(header)})", source=source, row=1, field=missing
-        )
+        missing = "country_code" if "country_code" not in col else "country_iso3" if iso_col is None else "country_name"
+        raise DataError(f"column is missing (header: {', '.join(header)})", source=source, row=1, field=missing)
     entries: list[CountryCode] = []
     for line, fields in enumerate(reader, start=2):
         if not fields or all(not f.strip() for f in fields):
             continue  # blank line in a small dictionary file: nothing to read
         if len(fields) != len(header):
-            raise DataError(
-                f"expected {len(header)} columns, found {len(fields)}", source=source, row=line, field=None
-            )
+            raise DataError(f"expected {len(header)} columns, found {len(fields)}", source=source, row=line, field=None)
         raw_code = fields[col["country_code"]].strip()
         if not raw_code.isdigit():
-            raise DataError(
-                f"not a numeric country code: {raw_code!r}", source=source, row=line, field="country_code"
-            )
+            raise DataError(f"not a numeric country code: {raw_code!r}", source=source, row=line, field="country_code")
         iso = fields[col[iso_col]].strip().upper()
-        entries.append(
-            CountryCode(int(raw_code), iso if is_iso3_code(iso) else None, fields[col[name_col]].strip())
-        )
+        entries.append(CountryCode(int(raw_code), iso if is_iso3_code(iso) else None, fields[col[name_col]].strip()))
     return CountryCodes(entries, source=source)
 
 

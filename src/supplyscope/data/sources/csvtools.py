@@ -103,17 +103,13 @@ def read_table(
     )
     try:
         with opener() as fh:
-            return pacsv.read_csv(
-                fh, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts
-            )
+            return pacsv.read_csv(fh, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts)
     except pa.ArrowInvalid as exc:
         _diagnose(opener, source, layout, types, exc)
         raise AssertionError("unreachable") from exc  # _diagnose always raises
 
 
-def _diagnose(
-    opener: Opener, source: str, layout: Layout, types: Mapping[str, pa.DataType], exc: Exception
-) -> None:
+def _diagnose(opener: Opener, source: str, layout: Layout, types: Mapping[str, pa.DataType], exc: Exception) -> None:
     """Slow path after Arrow refused a file: find the first bad line and raise a DataError for it."""
     bad_rows: list[tuple[int | None, int, int]] = []
 
@@ -124,24 +120,18 @@ def _diagnose(
     read_opts = pacsv.ReadOptions(
         use_threads=False, block_size=BLOCK_SIZE, column_names=list(layout.columns), skip_rows=1
     )
-    parse_opts = pacsv.ParseOptions(
-        delimiter=layout.delimiter, ignore_empty_lines=False, invalid_row_handler=handler
-    )
+    parse_opts = pacsv.ParseOptions(delimiter=layout.delimiter, ignore_empty_lines=False, invalid_row_handler=handler)
     convert_opts = pacsv.ConvertOptions(
         column_types={c: pa.string() for c in types}, include_columns=list(types), strings_can_be_null=False
     )
     try:
         with opener() as fh:
-            strings = pacsv.read_csv(
-                fh, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts
-            )
+            strings = pacsv.read_csv(fh, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts)
     except pa.ArrowInvalid as second:
         if bad_rows:
             number, expected, actual = bad_rows[0]
             # Arrow numbers physical lines from 1, the skipped header included.
-            raise DataError(
-                f"expected {expected} columns, found {actual}", source=source, row=number
-            ) from second
+            raise DataError(f"expected {expected} columns, found {actual}", source=source, row=number) from second
         raise DataError(f"cannot read CSV: {second}", source=source) from second
     first: tuple[int, str, str] | None = None
     for name, typ in types.items():

@@ -86,9 +86,7 @@ def store(warehouse: Warehouse, result: LoadResult) -> dict[str, int]:
     stored: dict[str, int] = {}
     for part in result.parts():
         detail = f"{len(part.unknown_codes)} unknown country codes" if len(part.unknown_codes) else None
-        counts = warehouse.load(
-            {"trade_flows": part.flows}, source=part.source, checksum=part.checksum, detail=detail
-        )
+        counts = warehouse.load({"trade_flows": part.flows}, source=part.source, checksum=part.checksum, detail=detail)
         stored[part.source] = counts["trade_flows"]
     return stored
 
