@@ -1,4 +1,4 @@
-"""Benchmark the assessment pipeline at BACI scale against a pandas implementation and a bare DuckDB scan.
+"""Benchmark the assessment pipeline at BACI scale against idiomatic pandas and polars and the physical floor.
 
 The data are SYNTHETIC: about 11M exporter x importer x HS6 flows (5,000 products, 200 countries) made by
 resampling the bundled real US import flows (their HS6 codes and their distribution of values) over real ISO3
@@ -8,15 +8,19 @@ basis. Nothing here is a real trade figure.
     python bench/assess_bench.py            # ~11M flows
     python bench/assess_bench.py --quick    # ~500k flows
 
-Prints wall time and peak memory of each contender (each runs in its own process) and the ratios measured in
-this run. The pandas implementation must give the same numbers; the script checks that it does.
+Prints min and median wall time and peak memory of each contender (each run is its own process; contenders are
+interleaved over the repeats) and the ratios measured in this run. The pandas and polars baselines must give the
+same numbers as the pipeline; the script checks that they do. The floor is DuckDB's bare GROUP BY of every flow
+by (hs6, exporter) without fetching the groups, and a plain sum over all flows.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -127,74 +131,162 @@ def run_ours(db: Path, out: Path) -> dict[str, float]:
     }
 
 
-def run_pandas(db: Path, out: Path) -> dict[str, float]:
-    """The same indicators written the straightforward pandas way (groupby/merge on the full flow table)."""
+def _groups(db: Path) -> dict[str, set[str]]:
     from supplyscope.data.warehouse import Warehouse
 
-    t0 = time.perf_counter()  # from data at rest, like the pipeline: reading the flows is part of the work
     with Warehouse.open(db, read_only=True) as wh:
-        flows = wh.query("SELECT year, exporter, importer, hs6, value_usd FROM trade_flows")
-        groups = wh.query("SELECT group_name, iso3 FROM country_groups")
-    concern = set(groups.loc[groups["group_name"] == "concern", "iso3"])
-    fta = set(groups.loc[groups["group_name"] == "fta", "iso3"])
-    liked = set(groups.loc[groups["group_name"] == "like_minded", "iso3"])
-    eu = set(groups.loc[groups["group_name"] == "eu27", "iso3"])
-    imp = flows[flows["importer"] == "USA"].groupby(["hs6", "exporter"], as_index=False)["value_usd"].sum()
-    imp = imp[imp["value_usd"] > 0]
-    imp["share"] = imp["value_usd"] / imp.groupby("hs6")["value_usd"].transform("sum")
-    imp = imp.sort_values(["hs6", "share", "exporter"], ascending=[True, False, True])
-    imp["rk"] = imp.groupby("hs6").cumcount() + 1
-    g = imp.groupby("hs6")
+        g = wh.query("SELECT group_name, iso3 FROM country_groups")
+    return {name: set(g.loc[g["group_name"] == name, "iso3"]) for name in ("concern", "fta", "like_minded", "eu27")}
+
+
+def _read_arrow(db: Path):  # type: ignore[no-untyped-def]
+    """The flow columns as one Arrow table (the same read for both dataframe baselines)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    rel = con.sql("SELECT exporter, importer, hs6, value_usd FROM trade_flows")
+    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow  # DuckDB 2 name, else DuckDB 1's
+    table = fetch()
+    con.close()
+    return table
+
+
+def run_pandas(db: Path, out: Path) -> dict[str, float]:
+    """Baseline 1: the same 11 indicators in idiomatic pandas, as a competent engineer would write them.
+
+    Design (so a reader can judge its fairness): the flows are read once through Arrow with the string keys
+    as categoricals; every step is a vectorised groupby with ``observed=True`` on (hs6, exporter); top-3
+    shares use one sort and ``cumcount``; current suppliers (with EU27 expanded to its members) are matched
+    with a MultiIndex ``isin``. No ``apply``, no Python loop over rows or products.
+    """
+    t0 = time.perf_counter()  # from data at rest, like the pipeline: reading the flows is part of the work
+    groups = _groups(db)
+    flows = _read_arrow(db).to_pandas(strings_to_categorical=True)
+    keys = ["hs6", "exporter"]
+
+    def shares(frame: pd.DataFrame) -> pd.DataFrame:
+        agg = frame.groupby(keys, observed=True, sort=False)["value_usd"].sum().reset_index()
+        agg = agg[agg["value_usd"] > 0]
+        agg["share"] = agg["value_usd"] / agg.groupby("hs6", observed=True)["value_usd"].transform("sum")
+        agg = agg.sort_values(["hs6", "share"], ascending=[True, False])
+        agg["rk"] = agg.groupby("hs6", observed=True).cumcount()
+        agg["hs6"] = agg["hs6"].astype(str)
+        agg["exporter"] = agg["exporter"].astype(str)
+        return agg
+
+    def share_sum(frame: pd.DataFrame, mask: pd.Series) -> pd.Series:
+        return frame["share"].where(mask, 0.0).groupby(frame["hs6"]).sum()
+
+    imp = shares(flows[flows["importer"] == "USA"])
+    g = imp.groupby("hs6")["share"]
     res = pd.DataFrame(
         {
-            "import_hhi": g["share"].apply(lambda s: float((s**2).sum())),
-            "top_supplier_share": g["share"].max(),
-            "top3_share": imp[imp["rk"] <= 3].groupby("hs6")["share"].sum(),
-            "suppliers_above_1pct": imp[imp["share"] > 0.01].groupby("hs6").size(),
-            "concern_share": imp[imp["exporter"].isin(concern)].groupby("hs6")["share"].sum(),
-            "non_fta_share": imp[~imp["exporter"].isin(fta)].groupby("hs6")["share"].sum(),
+            "import_hhi": (imp["share"] ** 2).groupby(imp["hs6"]).sum(),
+            "top_supplier_share": g.max(),
+            "top3_share": share_sum(imp, imp["rk"] < 3),
+            "suppliers_above_1pct": (imp["share"] > 0.01).groupby(imp["hs6"]).sum().astype(float),
+            "concern_share": share_sum(imp, imp["exporter"].isin(groups["concern"])),
+            "non_fta_share": share_sum(imp, ~imp["exporter"].isin(groups["fta"])),
         }
     )
-    world = flows.groupby(["hs6", "exporter"], as_index=False)["value_usd"].sum()
-    world = world[world["value_usd"] > 0]
-    world["share"] = world["value_usd"] / world.groupby("hs6")["value_usd"].transform("sum")
-    world = world.sort_values(["hs6", "share", "exporter"], ascending=[True, False, True])
-    world["rk"] = world.groupby("hs6").cumcount() + 1
-    current = set(zip(imp["hs6"], imp["exporter"], strict=True))
-    current |= {(h, m) for h, e in zip(imp["hs6"], imp["exporter"], strict=True) if e == "EU27" for m in eu}
-    is_current = [(h, e) in current for h, e in zip(world["hs6"], world["exporter"], strict=True)]
-    wg = world.groupby("hs6")
-    res["world_export_hhi"] = wg["share"].apply(lambda s: float((s**2).sum()))
-    res["world_top3_share"] = world[world["rk"] <= 3].groupby("hs6")["share"].sum()
-    res["world_concern_share"] = world[world["exporter"].isin(concern)].groupby("hs6")["share"].sum()
-    res["like_minded_world_share"] = world[world["exporter"].isin(liked)].groupby("hs6")["share"].sum()
-    alt = world[(world["share"] > 0.01) & ~pd.Series(is_current, index=world.index) & (world["exporter"] != "USA")]
-    res["capable_alternatives"] = alt.groupby("hs6").size()
+    world = shares(flows)
+    res["world_export_hhi"] = (world["share"] ** 2).groupby(world["hs6"]).sum()
+    res["world_top3_share"] = share_sum(world, world["rk"] < 3)
+    res["world_concern_share"] = share_sum(world, world["exporter"].isin(groups["concern"]))
+    res["like_minded_world_share"] = share_sum(world, world["exporter"].isin(groups["like_minded"]))
+    eu_rows = imp.loc[imp["exporter"] == "EU27", ["hs6"]]
+    eu = eu_rows.merge(pd.DataFrame({"exporter": sorted(groups["eu27"])}), how="cross")
+    current = pd.MultiIndex.from_frame(pd.concat([imp[keys], eu[keys]], ignore_index=True))
+    is_current = pd.MultiIndex.from_frame(world[keys]).isin(current)
+    alt = (world["share"] > 0.01) & ~is_current & (world["exporter"] != "USA")
+    res["capable_alternatives"] = alt.groupby(world["hs6"]).sum().astype(float)
     res = res.reindex(imp["hs6"].unique())
-    fill = [
-        "top3_share",
-        "suppliers_above_1pct",
-        "concern_share",
-        "non_fta_share",
-        "world_concern_share",
-        "like_minded_world_share",
-        "capable_alternatives",
-    ]
-    res[fill] = res[fill].fillna(0.0)
+    res[COMPARED] = res[COMPARED].fillna(0.0)
     elapsed = time.perf_counter() - t0
     res[COMPARED].to_parquet(out)
     return {"seconds": elapsed, "peak_mb": peak_mb(), "products": float(len(res))}
 
 
+def run_polars(db: Path, out: Path) -> dict[str, float]:
+    """Baseline 2: the same 11 indicators in idiomatic polars (lazy frames, one collect per table).
+
+    Design: the Arrow read is shared with the pandas baseline; group-bys, window ranks and semi-joins are
+    polars expressions, planned lazily and run on all cores. Current suppliers (EU27 expanded) are an
+    anti-join against the world table.
+    """
+    import polars as pl
+
+    t0 = time.perf_counter()
+    groups = _groups(db)
+    flows = pl.from_arrow(_read_arrow(db)).lazy()
+    assert isinstance(flows, pl.LazyFrame)
+
+    def shares(frame: pl.LazyFrame) -> pl.LazyFrame:
+        return (
+            frame.group_by("hs6", "exporter")
+            .agg(pl.col("value_usd").sum())
+            .filter(pl.col("value_usd") > 0)
+            .with_columns(share=pl.col("value_usd") / pl.col("value_usd").sum().over("hs6"))
+            .with_columns(rk=pl.col("share").rank("ordinal", descending=True).over("hs6"))
+        )
+
+    def in_group(name: str) -> pl.Expr:
+        return pl.col("exporter").is_in(sorted(groups[name]))
+
+    def part(mask: pl.Expr) -> pl.Expr:
+        return pl.when(mask).then(pl.col("share")).otherwise(0.0).sum()
+
+    imp = shares(flows.filter(pl.col("importer") == "USA")).collect()
+    imp_res = imp.group_by("hs6").agg(
+        import_hhi=(pl.col("share") ** 2).sum(),
+        top_supplier_share=pl.col("share").max(),
+        top3_share=part(pl.col("rk") <= 3),
+        suppliers_above_1pct=(pl.col("share") > 0.01).sum().cast(pl.Float64),
+        concern_share=part(in_group("concern")),
+        non_fta_share=part(~in_group("fta")),
+    )
+    eu = (
+        imp.filter(pl.col("exporter") == "EU27")
+        .select("hs6")
+        .join(pl.DataFrame({"exporter": sorted(groups["eu27"])}), how="cross")
+    )
+    current = pl.concat([imp.select("hs6", "exporter"), eu]).lazy()
+    world = shares(flows)
+    alt = world.join(current, on=["hs6", "exporter"], how="anti").filter(
+        (pl.col("share") > 0.01) & (pl.col("exporter") != "USA")
+    )
+    world_res = world.group_by("hs6").agg(
+        world_export_hhi=(pl.col("share") ** 2).sum(),
+        world_top3_share=part(pl.col("rk") <= 3),
+        world_concern_share=part(in_group("concern")),
+        like_minded_world_share=part(in_group("like_minded")),
+    )
+    alt_res = alt.group_by("hs6").agg(capable_alternatives=pl.len().cast(pl.Float64))
+    res = (
+        imp_res.lazy()
+        .join(world_res, on="hs6", how="left")
+        .join(alt_res, on="hs6", how="left")
+        .fill_null(0.0)
+        .collect()
+    )
+    elapsed = time.perf_counter() - t0
+    frame = res.to_pandas().set_index("hs6")
+    frame[COMPARED].to_parquet(out)
+    return {"seconds": elapsed, "peak_mb": peak_mb(), "products": float(len(frame))}
+
+
 def run_scan(db: Path) -> dict[str, float]:
-    """The bare baseline: one DuckDB pass that aggregates every flow by product and exporter."""
+    """The physical floor: DuckDB's bare aggregate over every flow, without fetching any group."""
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
     t0 = time.perf_counter()
-    con.execute("SELECT hs6, exporter, SUM(value_usd) FROM trade_flows GROUP BY hs6, exporter").fetchall()
+    con.execute("SELECT count(*) FROM (SELECT hs6, exporter, sum(value_usd) FROM trade_flows GROUP BY ALL)").fetchall()
     elapsed = time.perf_counter() - t0
-    return {"seconds": elapsed, "peak_mb": peak_mb()}
+    t1 = time.perf_counter()
+    con.execute("SELECT sum(value_usd) FROM trade_flows").fetchall()
+    bare = time.perf_counter() - t1
+    return {"seconds": elapsed, "bare_sum_seconds": bare, "peak_mb": peak_mb()}
 
 
 def child(phase: str, db: Path, out: Path) -> dict[str, float]:
@@ -212,7 +304,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="about 500k flows instead of 11M")
     ap.add_argument("--rows", type=int, default=None)
-    ap.add_argument("--phase", choices=["ours", "pandas", "scan", "generate"], help=argparse.SUPPRESS)
+    ap.add_argument("--repeats", type=int, default=3, help="interleaved repeats of every contender (default 3)")
+    ap.add_argument("--phase", choices=["ours", "pandas", "polars", "scan", "generate"], help=argparse.SUPPRESS)
     ap.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -223,6 +316,7 @@ def main() -> None:
         fn = {
             "ours": lambda: run_ours(args.db, args.result),
             "pandas": lambda: run_pandas(args.db, args.result),
+            "polars": lambda: run_polars(args.db, args.result),
             "scan": lambda: run_scan(args.db),
         }[args.phase]
         print(json.dumps(fn()))
@@ -236,25 +330,42 @@ def main() -> None:
             [sys.executable, __file__, "--phase", "generate", "--db", str(db), "--rows", str(rows)], check=True
         )
         print(f"generation took {time.perf_counter() - t0:.1f} s (not part of any timing below)")
-    scan = child("scan", db, OUT / "scan.parquet")
-    ours = child("ours", db, OUT / "ours.parquet")
-    pdr = child("pandas", db, OUT / "pandas.parquet")
+    names = ["scan", "ours", "pandas", "polars"]
+    runs: dict[str, list[dict[str, float]]] = {n: [] for n in names}
+    for _ in range(args.repeats):  # interleaved, so load on this shared machine hits every contender alike
+        for n in names:
+            runs[n].append(child(n, db, OUT / f"{n}.parquet"))
     a = pd.read_parquet(OUT / "ours.parquet")
-    b = pd.read_parquet(OUT / "pandas.parquet").reindex(a.index)
-    np.testing.assert_allclose(a[COMPARED].to_numpy(float), b[COMPARED].to_numpy(float), rtol=1e-9, atol=1e-12)
-    print(
-        f"SYNTHETIC data (resampled from real bundled flows): {rows:,} flows requested; "
-        f"{int(ours['products']):,} products imported by USA scored"
-    )
-    print("pandas and supplyscope agree on all", len(COMPARED), "compared indicators (rtol 1e-9)")
-    print(f"{'contender':<42}{'wall s':>9}{'peak MB':>10}")
-    print(f"{'supplyscope pipeline (25 indicators, scores, 200-draw sensitivity)':<42}")
-    print(f"{'':<42}{ours['seconds']:>9.2f}{ours['peak_mb']:>10.0f}")
-    print(f"{'pandas, same trade-flow indicators (read+compute)':<42}{pdr['seconds']:>9.2f}{pdr['peak_mb']:>10.0f}")
-    print(f"{'bare DuckDB scan (one GROUP BY of all flows)':<42}{scan['seconds']:>9.2f}{scan['peak_mb']:>10.0f}")
-    print(f"speed-up vs pandas: {pdr['seconds'] / ours['seconds']:.1f}x (goal >= 5x)")
-    print(f"ratio to bare scan: {ours['seconds'] / scan['seconds']:.1f}x (goal <= 3x)")
-    print(f"peak memory of the pipeline: {ours['peak_mb']:.0f} MB (goal < 4096 MB)")
+    for other in ("pandas", "polars"):
+        b = pd.read_parquet(OUT / f"{other}.parquet").reindex(a.index)
+        np.testing.assert_allclose(a[COMPARED].to_numpy(float), b[COMPARED].to_numpy(float), rtol=1e-9, atol=1e-12)
+    products = int(runs["ours"][0]["products"])
+    print(f"SYNTHETIC data (resampled from real bundled flows): {rows:,} flows; {products:,} products imported by USA")
+    print(f"pandas, polars and supplyscope agree on all {len(COMPARED)} compared indicators (rtol 1e-9)")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {args.repeats} interleaved repeats")
+
+    def stat(n: str, key: str = "seconds") -> tuple[float, float]:
+        xs = [r[key] for r in runs[n]]
+        return min(xs), statistics.median(xs)
+
+    rows_out = [
+        ("supplyscope pipeline (25 indicators, scores, sensitivity)", "ours", "seconds"),
+        ("pandas, idiomatic (11 trade-flow indicators)", "pandas", "seconds"),
+        ("polars, idiomatic (11 trade-flow indicators)", "polars", "seconds"),
+        ("floor: DuckDB GROUP BY hs6, exporter (no fetch)", "scan", "seconds"),
+        ("floor: DuckDB sum over all flows", "scan", "bare_sum_seconds"),
+    ]
+    print(f"{'contender':<58}{'min s':>8}{'median s':>10}{'peak MB':>9}")
+    for label, n, key in rows_out:
+        lo, med = stat(n, key)
+        peak = max(r["peak_mb"] for r in runs[n])
+        print(f"{label:<58}{lo:>8.2f}{med:>10.2f}{peak:>9.0f}")
+    ours_s = stat("ours")[0]
+    print(f"speed-up vs idiomatic pandas: {stat('pandas')[0] / ours_s:.2f}x (goal >= 3x)")
+    print(f"speed-up vs idiomatic polars: {stat('polars')[0] / ours_s:.2f}x (goal >= 1.5x)")
+    print(f"ratio to the GROUP BY floor:  {ours_s / stat('scan')[0]:.2f}x (goal <= 3x)")
+    peak = max(r["peak_mb"] for r in runs["ours"])
+    print(f"peak memory of the pipeline:  {peak:.0f} MB (goal < 2048 MB)")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from supplyscope.minerals.catalog import Mineral
+from supplyscope.codes.minerals import Mineral
 from supplyscope.minerals.concentration import concentration_panel, stage_concentration
 
 COUNTRIES = [f"C{i:02d}" for i in range(38)] + ["CHN", "RUS"]

@@ -301,21 +301,22 @@ def baseline(src: Path, n: int) -> dict[str, Any]:
     only for what it does per row; the pipeline instead screens each distinct shipper once and does
     the per-row work as SQL.
     """
-    from supplyscope.shipments import hts_facts, load_settings, validate_table
+    from supplyscope.shipments import load_settings, tariff_facts, validate_table
     from supplyscope.shipments.parties import IndexScreener
-    from supplyscope.shipments.tariffs import default_coverage
 
     rows = validate_table(pq.read_table(src).slice(0, n)).to_pylist()
     s = load_settings()
     screener = IndexScreener()
-    facts = hts_facts({r["hts10"] for r in rows}, s, default_coverage()).set_index("hts10")
+    keys = {(r["hts10"], r["origin"], r["entry_date"]) for r in rows}
+    facts = tariff_facts(keys, s).set_index(["hts10", "origin", "entry_date"])
     s232 = facts["s232"].to_dict()
-    s301 = facts["s301_lists"].notna().to_dict()
+    s301 = facts["s301"].to_dict()
     t0 = time.perf_counter()
     flagged = 0
     for r in rows:
         hit = screener.screen_parties([r["shipper_name"]], [r["shipper_address"]], [r["shipper_country"]])[0]
-        covered = bool(s232[r["hts10"]]) or (r["origin"] == "CHN" and bool(s301[r["hts10"]]))
+        key = (r["hts10"], r["origin"], r["entry_date"])
+        covered = bool(s232[key]) or bool(s301[key])
         within = r["value_usd"] <= s.threshold_usd
         flag = (
             hit.hit_list is not None

@@ -6,7 +6,7 @@ Run from the repository root::
 
 Each CSV is re-encoded losslessly as Parquet (zstd) with every column kept as text, so the USGS
 raw markers (``W``, ``—``, ``NA``, ``>…``, ``( )``, ``Small``) survive untouched; parsing them is
-the job of :mod:`supplyscope.minerals.usgs`.
+the job of :mod:`supplyscope.data.sources.usgs_mcs`.
 """
 
 from __future__ import annotations

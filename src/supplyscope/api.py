@@ -1,8 +1,18 @@
-"""Python entry points for the assessment, shared by the CLI and the web service."""
+"""Python entry points for the assessment, shared by the CLI, the web service and the reports.
+
+* :func:`assessment` returns the typed :class:`~supplyscope.scoring.assessment.Assessment`
+  (cached per warehouse, settings and filters under ``$SUPPLYSCOPE_HOME/cache``);
+* :func:`assess` returns its JSON contract (one list key, ``entities``; ``top`` applied);
+* :func:`explain` returns one entity's record, ranked in the same universe as :func:`assess`.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -10,18 +20,59 @@ import pandas as pd
 
 from supplyscope.config import Settings, load_settings
 from supplyscope.data.build import ensure_built
+from supplyscope.data.paths import home
 from supplyscope.data.warehouse import Warehouse
 from supplyscope.indicators.context import Context
 from supplyscope.indicators.registry import REGISTRY
+from supplyscope.scoring import eu2021
 from supplyscope.scoring.assessment import Assessment, Progress, suppliers
 from supplyscope.scoring.assessment import assess as run_assessment
+from supplyscope.scoring.method import method_of
 
-__all__ = ["assess", "explain", "look_through", "mineral_flags", "run", "settings"]
+__all__ = [
+    "assess",
+    "assessment",
+    "eu2021_flags",
+    "explain",
+    "explain_record",
+    "look_through",
+    "mineral_flags",
+    "mineral_links",
+    "run",
+    "settings",
+]
+
+CACHE_VERSION = "1"
+"""Bump when the cached layout or the method changes in a way the key cannot see."""
 
 
 def settings(config: Path | str | None = None) -> Settings:
     """Shipped defaults merged with the user's settings file, validated against the registry."""
-    return load_settings(config, known_indicators=set(REGISTRY))
+    cfg = load_settings(config, known_indicators=set(REGISTRY))
+    method_of(cfg, set(REGISTRY))  # a bad method section fails here, before any work
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def mineral_links() -> pd.DataFrame:
+    """HS6 → mineral links of the minerals catalogue, with ``designated`` = on a US critical minerals list."""
+    from supplyscope.minerals import list_status, load_hs_codes
+
+    status = list_status().set_index("mineral")
+    listed = status["on_2022_list"] | status["on_2025_list"]
+    rows = [
+        {"hs6": c.hs6, "mineral": m, "stage": c.stage, "designated": bool(listed.get(m, False))}
+        for c in load_hs_codes()
+        for m in c.minerals
+    ]
+    return pd.DataFrame(rows, columns=["hs6", "mineral", "stage", "designated"])
+
+
+def _open(db: Path | str | None) -> Warehouse:
+    """The warehouse (built if needed) with DuckDB's progress bar off: it would print on stdout."""
+    wh = ensure_built(db)
+    wh.con.execute("SET enable_progress_bar = false")
+    return wh
 
 
 def run(
@@ -37,21 +88,100 @@ def run(
     progress: Progress | None = None,
     engine: str = "duckdb",
 ) -> tuple[Assessment, Context]:
-    """Build the warehouse if needed, then run the assessment; returns it with its context.
+    """Build the warehouse if needed, then run the assessment (never cached); returns it with its context.
 
     ``engine="spark"`` runs the table-level SQL (joins and aggregations over the trade tables) on
     Apache Spark instead of DuckDB: the canonical tables are registered as Spark views and the same
     SQL is transpiled by sqlglot. Scoring is the same numpy code either way.
     """
     cfg = settings(config)
-    wh = ensure_built(db)
+    wh = _open(db)
     run_sql = None
     if engine != "duckdb":
         run_sql = _engine_sql(wh, engine)
-    ctx = Context(wh, importer=importer.upper(), year=year, run_sql=run_sql)
+    ctx = Context(wh, importer=importer.upper(), year=year, run_sql=run_sql, mineral_links=mineral_links())
     result = run_assessment(ctx, cfg, level=level, min_import=min_import, draws=draws, seed=seed, progress=progress)
     if level == "product":
         result.flags = mineral_flags()
+    return result, ctx
+
+
+def _cache_key(wh: Warehouse, cfg: Settings, filters: dict[str, Any]) -> str:
+    """Warehouse file identity (path, size, mtime), settings, filters and the assessment code's mtimes."""
+    parts: dict[str, Any] = {"v": CACHE_VERSION, "settings": repr(cfg), "filters": filters}
+    if wh.path != ":memory:":
+        st = Path(wh.path).stat()
+        parts["warehouse"] = [str(Path(wh.path).resolve()), st.st_size, st.st_mtime_ns]
+    pkg = Path(__file__).resolve().parent
+    code = [pkg / "api.py", *sorted((pkg / "scoring").glob("*.py")), *sorted((pkg / "indicators").glob("*.py"))]
+    parts["code"] = [(p.name, p.stat().st_mtime_ns) for p in code]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def _cache_dir() -> Path:
+    return home() / "cache" / "assessment"
+
+
+def _load_cached(path: Path, cfg: Settings) -> Assessment | None:
+    meta_file = path / "meta.json"
+    if not meta_file.exists():
+        return None
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    frames = {p.stem: pd.read_parquet(p) for p in path.glob("*.parquet")}
+    return Assessment.from_tables(frames, meta, method_of(cfg, set(REGISTRY)))
+
+
+def _store(path: Path, result: Assessment) -> None:
+    frames, meta = result.to_tables()
+    tmp = path.with_name(path.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name, df in frames.items():
+        df.to_parquet(tmp / f"{name}.parquet")
+    (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    shutil.rmtree(path, ignore_errors=True)
+    tmp.rename(path)
+
+
+def assessment(
+    importer: str = "USA",
+    year: int | None = None,
+    level: str = "product",
+    *,
+    top: int | None = None,
+    db: Path | str | None = None,
+    config: Path | str | None = None,
+    min_import: float = 1e6,
+    draws: int = 200,
+    seed: int = 0,
+    progress: Progress | None = None,
+    use_cache: bool = True,
+) -> tuple[Assessment, Context]:
+    """The scored assessment (from the cache when the warehouse, settings and filters are unchanged).
+
+    The context is returned open (its warehouse is the caller's to close); ``top`` is stored on the
+    result and limits what :meth:`Assessment.to_dict` lists.
+    """
+    cfg = settings(config)
+    wh = _open(db)
+    ctx = Context(wh, importer=importer.upper(), year=year, mineral_links=mineral_links())
+    filters = {
+        "importer": ctx.importer,
+        "year": ctx.y,
+        "level": level,
+        "min_import": min_import,
+        "draws": draws,
+        "seed": seed,
+    }
+    path = _cache_dir() / _cache_key(wh, cfg, filters)
+    result = _load_cached(path, cfg) if use_cache else None
+    if result is None:
+        result = run_assessment(ctx, cfg, level=level, min_import=min_import, draws=draws, seed=seed, progress=progress)
+        if level == "product":
+            result.flags = mineral_flags()
+        if use_cache:
+            _store(path, result)
+    result.top = top
     return result, ctx
 
 
@@ -96,6 +226,7 @@ ENGINE_TABLES = (
     "product_industry",
     "industries",
     "trade_measures",
+    "production",
 )
 """The canonical tables the assessment's SQL reads."""
 
@@ -132,10 +263,10 @@ def assess(
     db: Path | str | None = None,
     config: Path | str | None = None,
 ) -> dict[str, Any]:
-    """The assessment as the JSON contract: ``{"importer", "year", "products": [...]}``."""
-    result, ctx = run(importer, year, level, db=db, config=config)
+    """The assessment as the JSON contract: ``{"importer", "year", "count", "entities": [...]}``, ``top`` applied."""
+    result, ctx = assessment(importer, year, level, top=top, db=db, config=config)
     try:
-        return result.to_dict(top)
+        return result.to_dict()
     finally:
         ctx.warehouse.close()
 
@@ -154,6 +285,26 @@ def explain_record(result: Assessment, ctx: Context, code: str) -> dict[str, Any
     return record
 
 
+def _below_floor(result: Assessment, ctx: Context, code: str) -> dict[str, Any] | None:
+    """The answer for a product outside the ranked universe, or None when it is not imported at all."""
+    if result.level != "product":
+        return None
+    stats = ctx.importer_stats
+    if code not in stats.index:
+        return None
+    value = float(stats.at[code, "import_value"])
+    floor = float(result.filters.get("min_import_usd", 0.0))
+    return {
+        "hs6": code,
+        "rank": None,
+        "of": result.count,
+        "import_value_usd": value,
+        "reason": f"imports of ${value:,.0f} are below the ${floor:,.0f} floor of the ranking "
+        f"(--min-import); it is not ranked among the {result.count:,} products",
+        "suppliers": suppliers(ctx, [code]),
+    }
+
+
 def explain(
     code: str,
     importer: str = "USA",
@@ -162,21 +313,44 @@ def explain(
     db: Path | str | None = None,
     config: Path | str | None = None,
     with_look_through: bool = False,
+    min_import: float = 1e6,
 ) -> dict[str, Any]:
-    """The drill-down of one product (HS6) or industry, with its suppliers and their shares.
+    """The drill-down of one product (HS6) or industry, ranked in the same universe as :func:`assess`.
 
-    ``with_look_through`` adds the product's look-through exposure to China from the ICIO table
-    (factorising the 4,000-sector system takes several seconds).
+    A product imported below ``min_import`` gets ``rank`` None and a ``reason`` instead of a
+    re-ranking. ``with_look_through`` adds the look-through exposure to China from the ICIO table.
     """
     if level == "product":
         from supplyscope.codes.hs import normalise_hs6
 
         code = normalise_hs6(code)
-    result, ctx = run(importer, year, level, db=db, config=config, min_import=0.0)
+    result, ctx = assessment(importer, year, level, db=db, config=config, min_import=min_import)
     try:
+        if code not in result.scores.index:
+            outside = _below_floor(result, ctx, code)
+            if outside is not None:
+                return outside
         record = explain_record(result, ctx, code)
     finally:
         ctx.warehouse.close()
     if with_look_through and level == "product":
         record["look_through"] = look_through([code], importer=result.importer)[code]
     return record
+
+
+def eu2021_flags(result: Assessment) -> pd.DataFrame:
+    """The SWD(2021) 352 screen on an assessment's entities (see :mod:`supplyscope.scoring.eu2021`)."""
+    ci = result.criticality_inputs
+    ratio = ci["import_export_ratio"] if ci is not None and "import_export_ratio" in ci else None
+    values = pd.DataFrame(
+        {
+            "import_hhi": result.scores.values["import_hhi"],
+            "import_penetration": result.scores.values["import_penetration"],
+            "import_export_ratio": ratio.reindex(result.scores.index) if ratio is not None else float("nan"),
+        }
+    )
+    out = eu2021.flag(values)
+    out.insert(0, "description", result.meta["description"])
+    out.insert(1, "import_value_usd", result.meta["import_value"])
+    out["rank"] = result.rank
+    return out.sort_values(["flagged", "rank"], ascending=[False, True])

@@ -18,6 +18,8 @@ from supplyscope.errors import ConfigError
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 DIMENSIONS = ("diversity", "security", "sustainability", "transparency")
 SCOPES = ("section", "chapter", "heading", "hs6", "industry")
+METHOD_SECTIONS = ("criticality", "indicator_groups", "substitutability")
+"""Sections of scoring method settings; their keys are checked by ``supplyscope.scoring.method``."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Settings:
     dimensions: dict[str, float]
     overrides: tuple[Override, ...] = ()
     sources: tuple[str, ...] = field(default=())
+    method: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Raw method sections (criticality, indicator_groups, substitutability), validated by ``scoring``."""
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -70,6 +74,41 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError("file not found", source=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", source=str(path)) from None
+
+
+AREA_SECTIONS = ("disclosure", "shipments", "tariffs", "minerals", "screening")
+"""Top-level sections of the user's settings file that belong to one area each (read by :func:`user_section`)."""
+
+
+def user_settings_file(path: Path | str | None = None) -> Path | None:
+    """The user's settings file: ``path`` (a ``--config`` option), else ``$SUPPLYSCOPE_CONFIG``, else none.
+
+    This is the one way every area finds the user's settings; each area reads its own section of it.
+    """
+    chosen = path or os.environ.get("SUPPLYSCOPE_CONFIG")
+    return Path(chosen) if chosen else None
+
+
+def user_section(name: str, path: Path | str | None = None) -> tuple[dict[str, Any], str | None]:
+    """Section ``name`` of the user's settings file (``{}`` when there is none) and the file it came from."""
+    target = user_settings_file(path)
+    if target is None:
+        return {}, None
+    section = read_toml(target).get(name, {})
+    if not isinstance(section, dict):
+        raise ConfigError("expected a table", key=name, source=str(target))
+    return section, str(target)
+
+
+def merge_tables(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``top`` merged into ``base`` key by key, recursing into tables (lists and values are replaced)."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge_tables(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _number(value: Any, key: str, source: str) -> float:
@@ -107,7 +146,7 @@ def _indicator(raw: Any, key: str, source: str, base: IndicatorSetting | None) -
 
 
 def _merge(settings: Settings, data: dict[str, Any], source: str, known: set[str]) -> Settings:
-    unknown = set(data) - {"groups", "indicators", "dimensions", "overrides"}
+    unknown = set(data) - {"groups", "indicators", "dimensions", "overrides", *METHOD_SECTIONS, *AREA_SECTIONS}
     if unknown:
         raise ConfigError(f"unknown section(s) {sorted(unknown)}", key=sorted(unknown)[0], source=source)
     groups = dict(settings.groups)
@@ -158,7 +197,13 @@ def _merge(settings: Settings, data: dict[str, Any], source: str, known: set[str
                 raise ConfigError("unknown indicator", key=f"{key}.indicators.{name}", source=source)
             inds[name] = _indicator(ind, f"{key}.indicators.{name}", source, indicators.get(name))
         overrides.append(Override(kind, value, inds))
-    return Settings(groups, indicators, dimensions, tuple(overrides), (*settings.sources, source))
+    method = {k: dict(v) for k, v in settings.method.items()}
+    for name in METHOD_SECTIONS:
+        if name in data:
+            if not isinstance(data[name], dict):
+                raise ConfigError("expected a table", key=name, source=source)
+            method.setdefault(name, {}).update(data[name])
+    return Settings(groups, indicators, dimensions, tuple(overrides), (*settings.sources, source), method)
 
 
 def load_settings(path: Path | str | None = None, *, known_indicators: set[str] | None = None) -> Settings:
@@ -167,9 +212,9 @@ def load_settings(path: Path | str | None = None, *, known_indicators: set[str] 
     settings = Settings({}, {}, dict.fromkeys(DIMENSIONS, 1.0))
     for default in sorted(DEFAULTS_DIR.glob("*.toml")):
         settings = _merge(settings, read_toml(default), str(default.name), known)
-    user = path or os.environ.get("SUPPLYSCOPE_CONFIG")
-    if user:
-        settings = _merge(settings, read_toml(Path(user)), str(user), known)
+    user = user_settings_file(path)
+    if user is not None:
+        settings = _merge(settings, read_toml(user), str(user), known)
     if known:
         missing = known - set(settings.indicators)
         if missing:

@@ -6,7 +6,9 @@ Every error the package raises on purpose derives from :class:`SupplyscopeError`
     ├── DataError      (ValueError)  bad or missing input data: source, row, field
     ├── ConfigError    (ValueError)  bad settings file or option: key
     ├── RuleError      (ValueError)  malformed rule-of-origin or scenario definition
-    └── NotFoundError  (KeyError)    unknown code, country, year, entity, ...
+    ├── NotFoundError  (KeyError)    unknown code, country, year, entity, ...
+    ├── ConflictError                the request conflicts with the stored state (e.g. a withdrawn report)
+    └── UnavailableError             a capability or a store cannot serve now: retry_after seconds, or None
 
 Front ends map these to exit codes (CLI) or HTTP statuses (service) in one place.
 """
@@ -80,3 +82,15 @@ class NotFoundError(SupplyscopeError, KeyError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ConflictError(SupplyscopeError):
+    """The request conflicts with the current state (correcting a withdrawn report, removing the last admin)."""
+
+
+class UnavailableError(SupplyscopeError):
+    """Something cannot serve the request now: not installed, read-only, disk full; ``retry_after`` in seconds."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)

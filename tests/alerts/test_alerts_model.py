@@ -76,7 +76,7 @@ def test_unknown_fields_are_rejected_not_dropped() -> None:
 def test_hs_code_outside_nomenclature_is_checked_against_bundled_hs2022() -> None:
     # 854231 and 854232 are HS 2022 subheadings; take the first well-formed 8542xx code that the bundled
     # nomenclature does not list and check that it is refused.
-    from supplyscope.alerts.codes import hs6_descriptions
+    from supplyscope.codes.hs import hs6_descriptions
 
     known = hs6_descriptions()
     assert "854231" in known and "854232" in known

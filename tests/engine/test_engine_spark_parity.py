@@ -6,14 +6,14 @@ unless ``SUPPLYSCOPE_REQUIRE_SPARK=1`` (CI), which turns the skip into a failure
 
 from __future__ import annotations
 
-import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from supplyscope.data.build import build_bundled
 from supplyscope.data.warehouse import Warehouse
-from supplyscope.engine import DuckDBEngine, SparkEngine, compare_engines, spark_missing
+from supplyscope.engine import DuckDBEngine, SparkEngine, compare_engines
 from supplyscope.indicators import tables
 
 TABLES = (
@@ -30,21 +30,10 @@ TABLES = (
 
 
 @pytest.fixture(scope="module")
-def spark() -> SparkEngine:
-    why = spark_missing()
-    if why:
-        if os.environ.get("SUPPLYSCOPE_REQUIRE_SPARK") == "1":
-            pytest.fail(f"SUPPLYSCOPE_REQUIRE_SPARK=1 but {why}")
-        pytest.skip(why)
-    from supplyscope.engine.spark_engine import shared_local_engine
-
-    return shared_local_engine()
-
-
-@pytest.fixture(scope="module")
-def warehouse() -> Iterator[Warehouse]:
-    wh = Warehouse.open(":memory:")
-    build_bundled(wh)
+def warehouse(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+    copy = tmp_path_factory.mktemp("parity") / "bundled.duckdb"  # a copy: other tests open the original read-write
+    shutil.copyfile(bundled_db, copy)
+    wh = Warehouse.open(copy, read_only=True)
     yield wh
     wh.close()
 

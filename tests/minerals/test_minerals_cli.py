@@ -6,12 +6,15 @@ import json
 import tomllib
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import typer
 from typer.testing import CliRunner
 
+from supplyscope.cli.minerals import register
+from supplyscope.data.paths import bundled
 from supplyscope.errors import ConfigError, NotFoundError, SupplyscopeError
-from supplyscope.minerals.cli import register
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
@@ -38,9 +41,15 @@ def test_concentration_json_contract() -> None:
     assert mining["year"] == 2025
     assert mining["top_country"] == "CHN"
     assert mining["chn_share"] == pytest.approx(270000 / 390000)
+    assert "USGS Mineral Commodity Summaries 2026" in mining["source"]
+    # refining from the bundled stage shares: IEA GCMO 2024 as reported, China 92% of refined output 2023
     refining = next(r for r in rows if r["stage"] == "refining")
-    assert refining["status"] == "unavailable"
-    assert refining["hhi"] is None
+    assert refining["status"] == "available"
+    assert refining["year"] == 2023
+    assert refining["chn_share"] == pytest.approx(0.92)
+    assert refining["hhi"] == pytest.approx(0.92**2 + 0.05**2 + 0.01**2)  # 0-1 scale, "other" left out
+    assert "IEA" in refining["source"] and "[confidence M]" in refining["source"]
+    assert "seaisi.org" in refining["note"]
 
 
 def test_concentration_all_minerals() -> None:
@@ -94,7 +103,19 @@ def test_restriction_scenario_files(tmp_path: Path) -> None:
     result = runner.invoke(app, ["minerals", "restriction-scenario", "gallium", "--cut", "0.5", "--out", str(toml_out)])
     assert result.exit_code == 0, result.output
     doc = tomllib.loads(toml_out.read_text(encoding="utf-8"))
-    assert doc["scenario"][0]["shock"] == [{"country": "CHN", "sector": "C24B", "cut": 0.5}]
+    (shock,) = doc["scenario"][0]["shock"]
+    assert {k: shock[k] for k in ("country", "sector", "cut", "target")} == {
+        "country": "CHN",
+        "sector": "C24B",
+        "cut": 0.5,
+        "target": "exports",
+    }
+    # gallium's share of CHN C24B, worked independently: USGS MCS 2026 CHN low-purity gallium 2024
+    # 839,000 kg x the USGS 2024 import unit value 439 USD/kg, over CHN C24B 2022 output in the ICIO file
+    with np.load(bundled("io/oecd_icio2025_y2022_80c50s.npz")) as z:
+        output = float(z["gross_output"][list(z["labels"]).index("CHN_C24B")]) * 1e6
+    assert shock["share"] == pytest.approx(839_000 * 439 / output)
+    assert "439" in shock["share_basis"] and "8112.92.1000" in shock["share_basis"]
     json_doc = run("restriction-scenario", "gallium", "--cut", "0.5")
     assert json_doc == doc
 
@@ -102,9 +123,46 @@ def test_restriction_scenario_files(tmp_path: Path) -> None:
 def test_scenario_is_read_by_inputoutput(tmp_path: Path) -> None:
     scenarios = pytest.importorskip("supplyscope.inputoutput.scenarios")
     out = tmp_path / "s.json"
-    runner.invoke(app, ["minerals", "restriction-scenario", "rare-earths", "--cut", "0.3", "--out", str(out)])
+    res = runner.invoke(
+        app,
+        ["minerals", "restriction-scenario", "gallium", "--cut", "0.3", "--partner", "USA", "--out", str(out)],
+    )
+    assert res.exit_code == 0, res.output
     (sc,) = scenarios.load_scenarios(out)
-    assert {(s.country, s.sector, s.cut) for s in sc.shocks} == {("CHN", "B07", 0.3), ("CHN", "C20", 0.3)}
+    (shock,) = sc.shocks
+    assert (shock.country, shock.sector, shock.cut, shock.target, shock.partners) == (
+        "CHN",
+        "C24B",
+        0.3,
+        "exports",
+        ("USA",),
+    )
+    assert 0 < shock.share < 0.01
+
+
+def test_production_basis_without_a_price_is_refused() -> None:
+    result = runner.invoke(app, ["minerals", "restriction-scenario", "rare-earths", "--cut", "0.3"])
+    assert isinstance(result.exception, ConfigError)
+    assert "--price" in str(result.exception)
+
+
+def test_stockpile_volume_is_the_gallium_line() -> None:
+    """Volume = 2024 US imports of HTS 8112.92.10.00 only / price, checked two independent ways."""
+    raw = pd.read_parquet(bundled("trade/us_imports_hs10_by_partner_2024.parquet"))
+    line = raw[raw["hts10"] == "8112921000"]
+    # EU27 includes Slovakia, which is also listed on its own: count it once
+    value = (
+        line["imports_for_consumption_usd"].sum()
+        - line.loc[line["partner_iso3"] == "SVK", "imports_for_consumption_usd"].sum()
+    )
+    doc = run("stockpile", "gallium", "--price", "439", "--budget", "1000000", "--format", "json")
+    assert doc["annual_import_volume"] == pytest.approx(value / 439)
+    # published: USGS MCS 2026 gallium salient statistics, imports for consumption of metal 2024 = 11,000 kg
+    # (rounded) at an average unit value of 439 USD/kg computed by USGS from the same HTS line
+    assert doc["annual_import_volume"] == pytest.approx(11_000, rel=0.01)
+    assert "8112.92.10.00" in str(doc["volume_basis"])
+    whole = raw[raw["hs6"] == "811292"]["imports_for_consumption_usd"].sum()
+    assert doc["annual_import_volume"] < 0.05 * whole / 439  # not the whole HS6 (niobium, indium, ...)
 
 
 @pytest.mark.parametrize(

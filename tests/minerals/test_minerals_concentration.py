@@ -7,11 +7,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from supplyscope.codes.minerals import load_catalog
 from supplyscope.data.paths import bundled
+from supplyscope.data.sources.usgs import MCS_FILE
+from supplyscope.data.sources.usgs_mcs import load_production, read_mcs_world
 from supplyscope.errors import NotFoundError
-from supplyscope.minerals.catalog import load_catalog
 from supplyscope.minerals.concentration import hhi, stage_concentration
-from supplyscope.minerals.usgs import MCS_FILE, load_production, read_mcs_world
 
 DATA = Path(__file__).parent / "data"
 CONCERN = {"CHN", "HKG", "MAC", "CUB", "IRN", "PRK", "RUS", "VEN"}

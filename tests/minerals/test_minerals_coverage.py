@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from supplyscope.data.sources.usgs_mcs import read_mcs_world
 from supplyscope.minerals.coverage import partner_coverage
 from supplyscope.minerals.groups import CountryGroup, resolve_group
 from supplyscope.minerals.trade import load_mineral_imports
-from supplyscope.minerals.usgs import read_mcs_world
 
 CONCERN = CountryGroup("concern", frozenset({"CHN", "RUS", "PRK", "IRN", "CUB", "VEN", "HKG", "MAC"}), "test")
 

@@ -19,11 +19,25 @@ def test_flags_shape_and_rule() -> None:
     assert not df.loc[df["top_share"].isna(), "flag"].any()
     re = df[(df["hs6"] == "284690")].iloc[0]
     assert re["flag"]
-    assert re["chn_share"] == pytest.approx(270000 / 390000)
-    assert "mining data used" in re["reason"]
+    assert re["chn_share"] == pytest.approx(0.92)  # the refining stage (IEA GCMO 2024 as reported), not mining
+    assert "mining data used" not in re["reason"] and "confidence M" in re["reason"]
+    # HS 811292 is flagged line by line: each line for its own mineral only
+    ga = df[df["hs6"] == "811292"].set_index("hts10")
+    assert ga.loc["8112921000", "mineral"] == "gallium"
+    assert ga.loc["8112921000", "chn_share"] == pytest.approx(900_000 / 909_000)  # USGS MCS 2026, 2025
+    assert set(ga.loc[["8112926000", "8112926500"], "mineral"]) == {"germanium"}
+    assert "niobium" not in ga.loc[ga.index != "8112924000", "mineral"].tolist()
+    raw = pd.read_parquet(bundled("trade/us_imports_hs10_by_partner_2024.parquet"))
+    sel = raw[raw["hs6"] == "811292"]
+    # EU27 includes Slovakia, which is also listed on its own: count Slovakia once
+    eu_svk = sel.loc[sel["partner_iso3"] == "SVK"].groupby("hts10")["imports_for_consumption_usd"].sum()
+    total = sel["imports_for_consumption_usd"].sum() - eu_svk.sum()
+    gallium = sel.loc[sel["hts10"] == "8112921000", "imports_for_consumption_usd"].sum() - eu_svk.get("8112921000", 0)
+    assert ga.loc["8112921000", "line_share"] == pytest.approx(gallium / total)
     ge = df[(df["mineral"] == "germanium")]
-    assert not ge["flag"].any()
-    assert ge["reason"].str.contains("no production data").all()
+    assert ge["flag"].all()
+    assert ge["chn_share"].to_numpy() == pytest.approx([0.592] * len(ge))
+    assert ge["reason"].str.contains("mining.com, as reported").all()
 
 
 def test_scenario_format() -> None:
@@ -31,10 +45,21 @@ def test_scenario_format() -> None:
     sectors = set(pd.read_parquet(bundled("io/oecd_icio2025_sector_codes.parquet"))["code"])
     (sc,) = doc["scenario"]  # type: ignore[misc]
     assert set(sc) == {"name", "description", "shock"}
-    assert sc["shock"] == [{"country": "CHN", "sector": "C24B", "cut": 0.5}]
+    (shock,) = sc["shock"]
+    assert (shock["country"], shock["sector"], shock["cut"], shock["target"]) == ("CHN", "C24B", 0.5, "exports")
+    assert "domestic sales are untouched" in sc["description"]
     assert all(s["sector"] in sectors for s in sc["shock"])
-    multi = scenario_from_restriction("rare earths", 0.25)["scenario"][0]  # type: ignore[index]
-    assert {s["sector"] for s in multi["shock"]} == {"B07", "C20"}
+    priced = scenario_from_restriction(
+        "rare earths", 0.25, stages=["mining"], price=1.0, price_source="synthetic test price"
+    )
+    assert {s["sector"] for s in priced["scenario"][0]["shock"]} == {"B07"}  # type: ignore[index]
+    with pytest.raises(ConfigError, match="no reported refining production"):  # a share table has no amount
+        scenario_from_restriction("rare earths", 0.25, price=1.0, price_source="synthetic test price")
+    trade = scenario_from_restriction("gallium", 0.5, basis="trade")["scenario"][0]["shock"][0]  # type: ignore[index]
+    raw = pd.read_parquet(bundled("trade/us_imports_hs10_by_partner_2024.parquet"))
+    from_chn = raw[(raw["partner_iso3"] == "CHN") & (raw["hts10"] == "8112921000")]["imports_for_consumption_usd"].sum()
+    assert trade["share_basis"].startswith("trade value: 2024 US imports for consumption from CHN of gallium")
+    assert f"{from_chn:,.0f}" in trade["share_basis"]
 
 
 @pytest.mark.parametrize("cut", [0.0, -0.1, 1.5])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from supplyscope.data.sources.refining import read_refining_shares
+from supplyscope.data.sources.usgs_mcs import load_into_warehouse, load_production, read_mcs_world
 from supplyscope.data.warehouse import Warehouse
+from supplyscope.minerals.concentration import stage_concentration
 from supplyscope.minerals.reliance import critical_lists, import_reliance, import_sources, list_status
-from supplyscope.minerals.usgs import load_into_warehouse, read_mcs_world
 
 
 def test_lists_have_the_published_sizes() -> None:
@@ -29,7 +32,7 @@ def test_reliance_forms() -> None:
     assert rel.loc[("lithium", "all"), "status"] == "lower_bound"
     assert rel.loc[("lithium", "all"), "net_import_reliance"] == pytest.approx(0.50)
     assert rel.loc[("pgm", "platinum"), "net_import_reliance"] == pytest.approx(0.89)
-    assert rel.loc[("antimony", "all"), "status"] == "not_stated"
+    assert rel.loc[("antimony", "all"), "status"] == "not_extracted"
 
 
 def test_import_sources() -> None:
@@ -45,7 +48,14 @@ def test_load_into_warehouse() -> None:
     with Warehouse.open(":memory:") as wh:
         counts = load_into_warehouse(wh)
         long = read_mcs_world()
-        assert counts["production"] == int((long["measure"] == "production").sum())
+        refining = read_refining_shares()
+        assert counts["production"] == int((long["measure"] == "production").sum()) + len(refining)
+        ree = wh.query(
+            "SELECT amount, unit, source FROM production WHERE commodity = 'rare-earths' AND stage = 'refining' "
+            "AND country = 'CHN'"
+        )
+        assert float(ree["amount"].iloc[0]) == 92.0 and "percent" in ree["unit"].iloc[0]
+        assert "[confidence M]" in ree["source"].iloc[0]
         row = wh.query(
             "SELECT amount FROM production WHERE commodity = 'rare-earths' AND country = 'CHN' AND year = 2025"
         )
@@ -54,3 +64,13 @@ def test_load_into_warehouse() -> None:
             "SELECT count(*) AS n FROM production WHERE commodity = 'lithium' AND country = 'USA' AND amount IS NULL"
         )
         assert int(null["n"].iloc[0]) == 2  # withheld both years: null, not zero
+
+
+def test_concentration_from_the_warehouse_equals_the_bundled_files() -> None:
+    """Minerals can run on the warehouse's production table: same shares as from the source files."""
+    with Warehouse.open(":memory:") as wh:
+        load_into_warehouse(wh)
+        from_wh = stage_concentration(load_production(warehouse=wh), minerals=["rare-earths", "gallium", "copper"])
+    from_files = stage_concentration(load_production(), minerals=["rare-earths", "gallium", "copper"])
+    cols = ["mineral", "stage", "year", "top_country", "top_share", "chn_share", "hhi", "world_total"]
+    pd.testing.assert_frame_equal(from_wh[cols], from_files[cols])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from supplyscope.codes.minerals import load_catalog, load_hs_codes, load_hs_lines
 from supplyscope.data.paths import bundled
-from supplyscope.minerals.catalog import load_catalog, load_hs_codes
 from supplyscope.minerals.trade import TRADE_FILE, load_mineral_imports, read_us_imports
 
 
@@ -39,12 +39,42 @@ def test_eu27_net_of_slovakia() -> None:
     assert got.sum() == pytest.approx(sel["imports_for_consumption_usd"].sum() - svk)
 
 
+def test_lines_exist_in_hts_2026_with_their_description() -> None:
+    hts = pd.read_parquet(bundled("tariffs/hts_2026_revision_4.parquet"))
+    by_code = dict(zip(hts["HTS Number"].astype(str), hts["Description"].astype(str), strict=False))
+    for line in load_hs_lines():
+        assert line.dotted in by_code, line.hts10
+        assert by_code[line.dotted].strip() == line.description, line.hts10
+        assert line.dotted in line.citation
+
+
+def test_shared_hs6_is_split_by_line() -> None:
+    raw = pd.read_parquet(bundled(TRADE_FILE))
+    imports = load_mineral_imports()
+    sel = raw[raw["hts10"].isin(["8112926000", "8112926500"])]
+    svk = sel.loc[sel["partner_iso3"] == "SVK", "imports_for_consumption_usd"].sum()
+    ge = imports[(imports["mineral"] == "germanium") & (imports["hs6"] == "811292")]
+    assert ge["value_usd"].sum() == pytest.approx(sel["imports_for_consumption_usd"].sum() - svk)
+    assert not ge["shared"].any() and ge["basis"].str.contains("8112.92.60.00|8112.92.65.00").all()
+    # the lines given to minerals plus indium and waste and scrap make up the whole HS6
+    whole = raw[raw["hs6"] == "811292"]
+    assigned = imports[imports["hs6"] == "811292"]["value_usd"].sum()
+    rest = raw[raw["hts10"].isin(["8112923000", "8112920700"])]
+    svk_all = whole.loc[whole["partner_iso3"] == "SVK", "imports_for_consumption_usd"].sum()
+    svk_rest = rest.loc[rest["partner_iso3"] == "SVK", "imports_for_consumption_usd"].sum()
+    assert assigned + rest["imports_for_consumption_usd"].sum() - svk_rest == pytest.approx(
+        whole["imports_for_consumption_usd"].sum() - svk_all
+    )
+
+
 def test_mineral_totals_match_raw_sums() -> None:
     raw = pd.read_parquet(bundled(TRADE_FILE))
     imports = load_mineral_imports()
+    split = {line.hs6 for line in load_hs_lines()}
     for mineral in ("rare-earths", "lithium", "gallium"):
-        codes = {c.hs6 for c in load_hs_codes() if mineral in c.minerals}
-        sel = raw[raw["hs6"].isin(codes)]
+        codes = {c.hs6 for c in load_hs_codes() if mineral in c.minerals} - split
+        lines = {line.hts10 for line in load_hs_lines() if mineral in line.minerals}
+        sel = raw[raw["hs6"].isin(codes) | raw["hts10"].isin(lines)]
         svk = sel.loc[sel["partner_iso3"] == "SVK", "imports_for_consumption_usd"].sum()
         expected = sel["imports_for_consumption_usd"].sum() - svk
         assert imports.loc[imports["mineral"] == mineral, "value_usd"].sum() == pytest.approx(expected)

@@ -8,9 +8,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from supplyscope.data.paths import bundled
-from supplyscope.errors import DataError
-from supplyscope.minerals.usgs import (
-    MCS_FILE,
+from supplyscope.data.sources.usgs import MCS_FILE
+from supplyscope.data.sources.usgs_mcs import (
     OTHER,
     WORLD,
     country_code,
@@ -19,6 +18,7 @@ from supplyscope.minerals.usgs import (
     read_stage_table,
     to_production,
 )
+from supplyscope.errors import DataError
 
 DATA = Path(__file__).parent / "data"
 

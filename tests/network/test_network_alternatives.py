@@ -7,7 +7,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from supplyscope.network import TradeBasis, alternatives, trace, us_imports_2024
+from supplyscope.data.warehouse import Warehouse
+from supplyscope.network import TradeBasis, alternatives, trace, trade_basis
 
 
 def test_alternatives_shares_hand_worked() -> None:
@@ -27,17 +28,17 @@ def test_alternatives_shares_hand_worked() -> None:
     assert alt.countries == (("CHN", 0.75, 150.0), ("KOR", 0.15, 30.0))
 
 
-def test_us_import_basis_takes_slovakia_out_of_eu27() -> None:
+def test_us_import_basis_takes_slovakia_out_of_eu27(bundled_wh: Warehouse) -> None:
     from supplyscope.data.paths import bundled
 
     raw = pd.read_parquet(bundled("trade/us_imports_hs10_by_partner_2024.parquet"))
     raw = raw[raw["hs6"] == "850760"].groupby("partner_iso3")["imports_for_consumption_usd"].sum()
-    basis = us_imports_2024()
+    basis = trade_basis(bundled_wh)
     t = basis.exports[basis.exports["hs6"] == "850760"].set_index("exporter")["value_usd"]
     assert t["EU27"] == pytest.approx(raw["EU27"] - raw["SVK"])
     assert t["SVK"] == pytest.approx(raw["SVK"])
     assert t.sum() == pytest.approx(raw.sum() - raw["SVK"])
-    assert "US imports" in basis.basis and "SVK" in basis.basis
+    assert "USA imports" in basis.basis and "EU27 = the EU less SVK" in basis.basis
 
 
 def test_trace_lists_alternatives_for_single_sources(make_graph: Any) -> None:

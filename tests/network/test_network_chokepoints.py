@@ -153,17 +153,3 @@ def test_articulation_points_and_bridges_match_networkx(seed: int) -> None:
     g.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
     assert set(aps.tolist()) == set(nx.articulation_points(g))
     assert set(bridges) == {(min(a, b), max(a, b)) for a, b in nx.bridges(g)}
-
-
-def test_networkx_fallback_without_rustworkx(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.util
-
-    src, dst = _random_dag(99, n=30, p=0.07)
-    lo, hi, mult = undirected_pairs(src, dst)
-    fast = _cut_vertices_and_bridges(30, lo, hi, mult)
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "rustworkx" else real_find_spec(name, *a)
-    )
-    slow = _cut_vertices_and_bridges(30, lo, hi, mult)
-    assert fast[0].tolist() == slow[0].tolist() and fast[1] == slow[1]

@@ -36,7 +36,7 @@ def test_trace_json_contract() -> None:
         "undisclosed"
     ] == pytest.approx(1.0)
     # alternatives state their basis
-    assert all("US imports" in a["basis"] for a in doc["alternatives"])
+    assert all("USA imports by partner" in a["basis"] for a in doc["alternatives"])
 
 
 def test_trace_csv_directory_and_table_output() -> None:

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from supplyscope.network import ListHit, trace
-from supplyscope.network.flags import literal_xinjiang
 
 NODES = [
     {"id": "P", "name": "Pack plant", "country": "USA"},
@@ -24,6 +23,11 @@ EDGES = [
     {"supplier": "R", "buyer": "C2", "share": 0.4},
     {"supplier": "M", "buyer": "R", "share": 1.0},
 ]
+
+
+def literal_xinjiang(text: str | None, country: str | None) -> str | None:
+    """TEST DOUBLE region matcher: the word 'Xinjiang' only."""
+    return "xinjiang" if text and "xinjiang" in text.lower() else None
 
 
 class FakeScreener:

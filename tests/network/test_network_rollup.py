@@ -10,7 +10,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from supplyscope.network import UNDISCLOSED, hhi, tier_rollup
+from supplyscope.indicators.concentration import hhi
+from supplyscope.network import UNDISCLOSED, tier_rollup
 from supplyscope.network.model import SupplyGraph
 
 
@@ -97,9 +98,10 @@ def test_values_become_shares(make_graph: Any) -> None:
 
 
 def test_hhi_scale() -> None:
-    assert hhi(np.array([1.0])) == 1.0
-    assert hhi(np.array([0.25, 0.25])) == pytest.approx(0.5)  # renormalised to 50/50
-    assert hhi(np.array([0.0])) is None
+    assert hhi(np.array([1.0]), normalise=True) == 1.0
+    assert hhi(np.array([0.25, 0.25]), normalise=True) == pytest.approx(0.5)  # renormalised to 50/50
+    assert hhi(np.array([0.25, 0.25])) == pytest.approx(0.125)  # as given
+    assert hhi(np.array([0.0]), normalise=True) is None
 
 
 def _random_graph(

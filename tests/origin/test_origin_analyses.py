@@ -107,10 +107,13 @@ def test_graduated_301_steps_by_hand() -> None:
     assert sim["prc_key_input_share"] == pytest.approx(0.6)
     steps = sim["steps"]
     assert [s["rate"] for s in steps] == [0.25, 0.15, 0.075, 0.0]
-    assert steps[0]["current"] and steps[0]["duty_usd"] == pytest.approx(250)
+    assert steps[0]["at_present_share"] and steps[0]["duty_usd"] == pytest.approx(250)
+    assert not any("current" in k for s in steps for k in s) and "current_rate" not in sim
+    # the schedule is hypothetical: with no 301 rate applied by the duty stack the note says so
+    assert sim["applied_section301_rate"] is None and "applies no Section 301" in sim["note"]
     # to get below 0.5 share: move more than 60 - 0.5*100 = 10; below 0.25: 35; below 0.10: 50
     assert [s["move_more_than_usd"] for s in steps] == pytest.approx([0, 10, 35, 50])
-    assert steps[3]["saving_vs_current_usd"] == pytest.approx(250)
+    assert steps[3]["saving_vs_present_share_usd"] == pytest.approx(250)
     with_mfn = simulate_graduated_301(b, base_rate=0.034)["steps"]
     assert with_mfn[0]["total_duty_usd"] == pytest.approx(1000 * (0.25 + 0.034))
 

@@ -38,7 +38,8 @@ def test_origin_json_shape() -> None:
 
 
 def test_duty_json_shape_and_values() -> None:
-    out = _json(["duty", "8507600020", "--origin", "CHN", "--value", "1200", "--format", "json"])
+    args = ["duty", "8507600020", "--origin", "CHN", "--value", "1200", "--date", "2024-06-01"]
+    out = _json([*args, "--format", "json"])
     for key in (
         "mfn",
         "preferential",
@@ -50,7 +51,7 @@ def test_duty_json_shape_and_values() -> None:
         "reasons",
     ):
         assert key in out
-    # 3.4% MFN (HTS 8507.60.00) + 7.5% List 4A (9903.88.15) on $1,200
+    # 3.4% MFN (HTS 8507.60.00) + 7.5% List 4A (9903.88.15) on $1,200, entered 2024-06-01
     assert out["mfn"] == pytest.approx(0.034)
     assert out["section301"] == pytest.approx(0.075)
     assert out["duty_usd"] == pytest.approx(round(1200 * 0.109, 2))

@@ -193,8 +193,16 @@ def test_lvc_usmca_passenger_vehicle() -> None:
     low = bom_from_dict({**car, "costs": {"net_cost": 28000, "high_wage_expenditure": 11000}})
     r = evaluate_preferential(low, usmca)
     assert not r.qualifies and any("LVC" in s.detail for s in r.trace)
-    high = bom_from_dict({**car, "costs": {"net_cost": 28000, "high_wage_expenditure": 11200}})
+    # Appendix Art. 6: >= 70% of the producer's steel/aluminum purchases originating (7,200/10,000 = 72%)
+    steel = {"steel_aluminum_purchases": 10000, "steel_aluminum_originating_purchases": 7200}
+    high = bom_from_dict({**car, "costs": {"net_cost": 28000, "high_wage_expenditure": 11200, **steel}})
     assert evaluate_preferential(high, usmca).qualifies
+    no_steel = bom_from_dict({**car, "costs": {"net_cost": 28000, "high_wage_expenditure": 11200}})
+    assert not evaluate_preferential(no_steel, usmca).qualifies  # the purchase figures are required
+    steel["steel_aluminum_originating_purchases"] = 6900  # 69% < 70%
+    short = bom_from_dict({**car, "costs": {"net_cost": 28000, "high_wage_expenditure": 11200, **steel}})
+    r = evaluate_preferential(short, usmca)
+    assert not r.qualifies and any("69.00%" in s.detail for s in r.trace)
 
 
 def test_yarn_forward_and_textile_de_minimis_by_weight() -> None:
@@ -287,7 +295,7 @@ def test_fails_fta_yet_not_prc_origin() -> None:
     rep = evaluate_bom(b, "USMCA")
     assert not rep.qualifies
     assert rep.non_preferential.origin == "MEX"
-    assert rep.duties is not None and rep.duties.section301 is None
+    assert rep.duties is not None and not rep.duties.section301  # None or 0.0: no 301 duty
     assert rep.flips and rep.flips[0].materials == ("plates",)
 
 

@@ -11,10 +11,11 @@ import pytest
 
 from supplyscope.data.paths import bundled
 from supplyscope.data.schema import table
+from supplyscope.data.sources.rules_of_origin import UK_DIR
 from supplyscope.errors import DataError, NotFoundError
 from supplyscope.origin import bom_from_dict, evaluate_preferential, get_agreement, load_bom, load_hts
 from supplyscope.origin.section301 import load_section301
-from supplyscope.origin.uk_psr import UK_DIR, compile_uk_rule, uk_coverage
+from supplyscope.origin.uk_psr import compile_uk_rule, uk_coverage
 
 DATA = Path(__file__).parent / "data"
 

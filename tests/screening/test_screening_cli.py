@@ -61,8 +61,16 @@ def test_contract_json_shape(suppliers: Path, tmp_path: Path) -> None:
     for i, r in enumerate(rows, start=1):
         assert r["row"] == i and isinstance(r["row"], int)
         assert isinstance(r["input"], str) and isinstance(r["xinjiang_flag"], bool)
+        # every row carries the list versions and the partial-list caveat (the bundled UFLPA list is partial)
+        assert "UFLPA" in r["list_versions"] and "PARTIAL" in r["list_versions"]
+        assert r["caveat"].startswith("UFLPA: PARTIAL")
         for h in r["hits"]:
-            assert set(h) == {"entity_id", "list", "name", "score", "explanation"}
+            assert {"entity_id", "list", "name", "score", "explanation"} <= set(h)
+            # context on every hit: program, type and source (and the listing date for UFLPA entries)
+            assert h["programs"] and h["entity_type"] in ("person", "organisation", "vessel", "aircraft")
+            assert h["source_url"].startswith("http")
+            if h["list"] == "UFLPA":
+                assert h["listed_on"] and h["listed_on"][:2] == "20"
             assert 0.0 <= h["score"] <= 1.0 and h["explanation"]
     assert rows[0]["hits"][0]["name"] == "Xinjiang Zhongtai Chemical Co., Ltd."
     assert rows[0]["hits"][0]["list"] == "UFLPA"
@@ -127,7 +135,10 @@ def test_out_csv_and_audit_record(suppliers: Path, tmp_path: Path) -> None:
     assert rec["threshold"] == 0.6
     assert rec["counts"]["rows"] == 6 and rec["counts"]["empty_names"] == 1
     assert rec["counts"]["rows_with_hits"] == len({x["row"] for x in lines if x["entity_id"]})
-    assert "UFLPA (bundled)" in rec["lists"] and "SDN (bundled)" in rec["lists"]
+    assert {m["list"] for m in rec["lists"]} == {"SDN", "UFLPA"}
+    assert "PARTIAL" in rec["list_versions"] and rec["caveat"].startswith("UFLPA: PARTIAL")
+    assert rec["output_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert rec["prev"] == records[0]["hash"]  # hash chain
 
 
 def test_default_audit_goes_to_supplyscope_home(
@@ -188,11 +199,11 @@ def test_lists_load_then_screen_from_the_warehouse(data_dir: Path, tmp_path: Pat
             "lists",
             "load",
             str(data_dir / "entities.ftm.json"),
-            "--format",
+            "--list-format",
             "ftm",
             "--db",
             str(db),
-            "--out-format",
+            "--format",
             "json",
         ]
     )
@@ -224,11 +235,11 @@ def test_loading_the_same_file_again_replaces_its_rows(data_dir: Path, tmp_path:
                 "lists",
                 "load",
                 str(data_dir / "consolidated.json"),
-                "--format",
+                "--list-format",
                 "csl",
                 "--db",
                 str(db),
-                "--out-format",
+                "--format",
                 "json",
             ]
         )

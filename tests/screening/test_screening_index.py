@@ -82,16 +82,22 @@ def test_country_mismatch_lowers_and_match_raises_the_score(index: ScreeningInde
     assert other.score < plain.score < same.score
     assert top(index, name, country="Hong Kong", threshold=0.0) == same  # names are resolved to ISO3
     assert top(index, name, country="Atlantis", threshold=0.0) == plain  # unknown: not a mismatch
-    assert "country" in other.explanation and "≠" in other.explanation
+    assert "country BRA not among HKG" in other.explanation
 
 
 def test_score_is_the_documented_logistic_combination(index: ScreeningIndex) -> None:
     q, c = normalize_name("Camel Grp"), normalize_name("Camel Group Co., Ltd.")
     score, values = evaluate(Pair(index._side(q), index._side(c)))
-    from supplyscope.screening.features import BIAS
+    from supplyscope.screening.features import BIAS, EXACT_FLOOR
 
-    expected = sigmoid(BIAS + sum(f.weight * values[f.name][0] for f in FEATURES))
-    assert score == pytest.approx(expected)
+    p = sigmoid(BIAS + sum(f.weight * values[f.name][0] for f in FEATURES))
+    assert values["exact"][0] == 1.0  # same core name: the exact tier, [EXACT_FLOOR, 1]
+    assert score == pytest.approx(EXACT_FLOOR + (1 - EXACT_FLOOR) * p)
+    fuzzy, v2 = evaluate(Pair(index._side(normalize_name("Camel Grop")), index._side(c)))
+    assert v2["exact"][0] == 0.0
+    assert fuzzy == pytest.approx(
+        min(EXACT_FLOOR - 0.001, sigmoid(BIAS + sum(f.weight * v2[f.name][0] for f in FEATURES)))
+    )
     assert values["token_set"][0] == pytest.approx(1.0)  # camel=camel, grp=group
 
 

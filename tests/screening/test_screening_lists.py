@@ -108,8 +108,15 @@ def test_bundled_uflpa_is_flagged_partial() -> None:
     assert meta["partial"] is True and meta["entries"] < meta["expected_entries"]
     assert "PARTIAL" in meta["caveat"] and "PARTIAL" in provenance
     if SHARED.exists():
-        with (SHARED / "uflpa_entity_list.csv").open(encoding="utf-8", newline="") as fh:
-            assert meta["entries"] == sum(1 for _ in csv.DictReader(fh))
+        with (SHARED / "uflpa_entity_list_v2.csv").open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert meta["entries"] == len(rows)  # the fuller v2 file, every row
+        df = bundled_entities()
+        u = df[df["list"] == "UFLPA"].set_index("name")
+        for r in rows:  # each entry keeps its listing date and FR document from the source row
+            e = u.loc[r["name"]]
+            assert (str(e["listed_on"])[:10] if e["listed_on"] is not None else "") == r["added_on"]
+            assert (f"FR:{r['fr_document']}" in list(e["identifiers"])) == bool(r["fr_document"])
 
 
 def test_bundled_frames_fit_the_canonical_table() -> None:

@@ -122,7 +122,7 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 90.0) -> None:
-        cmd = [sys.executable, "-m", "supplyscope.service", "--port", str(self.port), "--db", self.db, *self.extra]
+        cmd = [sys.executable, "-m", "supplyscope.cli", "serve", "--port", str(self.port), "--db", self.db, *self.extra]
         with self.log.open("ab") as fh:
             self.proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
@@ -152,3 +152,23 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=20)
+
+
+def form_csrf(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    import re
+
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None, "the page has no CSRF field"
+    return found.group(1)
+
+
+def login(client: Client, token: str, next_path: str = "/") -> httpx.Response:
+    """Log in through the dashboard form as a browser would (same origin, CSRF token from the form)."""
+    page = client.get(f"/login?next={next_path}")
+    csrf = form_csrf(page.text)
+    return client.post(
+        "/login",
+        data={"token": token, "next": next_path, "csrf": csrf},
+        headers={"origin": "http://testserver"},
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from svc_helpers import Client, make_users, report
+from svc_helpers import Client, login, make_users, report
 
 from supplyscope.alerts.auth import Role
 from supplyscope.alerts.model import report_checksum
@@ -96,7 +96,10 @@ def test_submitters_see_only_their_own_and_analysts_no_confidential(env: tuple[C
     assert_error(client.get(f"/api/alerts/{mine}", tok["b"]), 404, "not_found")
     assert_error(client.get(f"/api/alerts/{open_b}", tok["a"]), 404, "not_found")
     assert [r["id"] for r in client.get("/api/alerts", tok["b"]).json()["reports"]] == [open_b]
-    assert_error(client.get(f"/api/alerts/{mine}", tok["ana"]), 403, "forbidden", "confidential")
+    # a confidential report answers exactly like an unknown id: no 403 that would confirm it exists
+    hidden = assert_error(client.get(f"/api/alerts/{mine}", tok["ana"]), 404, "not_found")
+    unknown = assert_error(client.get(f"/api/alerts/{mine + 1000}", tok["ana"]), 404, "not_found")
+    assert hidden["message"].replace(str(mine), "N") == unknown["message"].replace(str(mine + 1000), "N")
     assert client.get(f"/api/alerts/{open_b}", tok["ana"]).status_code == 200
     listed = client.get("/api/alerts", tok["ana"]).json()["reports"]
     assert [r["id"] for r in listed] == [open_b]
@@ -112,6 +115,7 @@ def test_every_raw_read_is_audited(env: tuple[Client, dict[str, str], str]) -> N
     log = client.get(f"/api/audit?report_id={rid}", tok["boss"]).json()
     actions = sorted(e["action"] for e in log)
     assert actions == ["list", "read", "read", "submit"]
+    assert [e["user_id"] for e in log if e["action"] == "submit"] != []
     assert_error(client.get("/api/audit", tok["ana"]), 403, "forbidden")
 
 
@@ -125,9 +129,9 @@ def test_admin_manages_users(env: tuple[Client, dict[str, str], str]) -> None:
     uid = body["user"]["id"]
     assert client.post(f"/api/users/{uid}/deactivate", tok["boss"]).json()["active"] is False
     assert_error(client.post("/api/alerts", body["token"], json=report()), 401, "unauthorized")
-    new_token = client.post(f"/api/users/{uid}/token", tok["boss"]).json()["token"]
     client.post(f"/api/users/{uid}/activate", tok["boss"])
-    assert client.post("/api/alerts", new_token, json=report()).status_code == 201
+    # reactivation does not bring the old token back
+    assert_error(client.post("/api/alerts", body["token"], json=report()), 401, "unauthorized")
     assert_error(
         client.post("/api/users", tok["boss"], json={"name": "newco", "role": "analyst"}),
         400,
@@ -152,39 +156,45 @@ def test_rate_limit_answers_429(tmp_path: Path) -> None:
         client.close()
 
 
-def test_aggregates_never_show_cells_below_threshold(env: tuple[Client, dict[str, str], str]) -> None:
+def test_releases_never_show_cells_below_threshold(env: tuple[Client, dict[str, str], str]) -> None:
     client, tok, _ = env
-    # Three submitters report 854231/TWN in the same week, only "a" reports 284690/CHN: the CHN row
-    # must be hidden, and enough other cells with it that it cannot be recomputed from the totals.
+    # Three submitters report 854231/TWN in two weeks, only "a" reports 284690/CHN: the CHN row must not
+    # even be named (it is merged into OTHER), and the OTHER row's cells are hidden.
     for name in ("a", "b", "c"):
         client.post("/api/alerts", tok[name], json=report(start_date="2026-04-06"))
         client.post("/api/alerts", tok[name], json=report(start_date="2026-04-13", severity=2))
     client.post(
         "/api/alerts", tok["a"], json=report(hs6="284690", country="CHN", start_date="2026-04-06", confidential=True)
     )
-    agg = client.get("/api/aggregates", tok["ana"]).json()
-    assert agg["reports"] == 7 and agg["rules"]["min_contributors"] == 3
-    table = {(c["row"], c["col"]): c for c in agg["tables"][0]["cells"]}
-    assert table[("284690 CHN", "2026-W15")] == {
-        "row": "284690 CHN",
-        "col": "2026-W15",
-        "value": None,
-        "suppressed": True,
-    }
-    assert table[("284690 CHN", "TOTAL")]["suppressed"]
-    # the hidden row cannot be recovered: the week-15 column has another hidden cell or a hidden total
-    col = [c for (r, w), c in table.items() if w == "2026-W15" and r != "284690 CHN"]
-    assert any(c["suppressed"] for c in col)
-    assert table[("TOTAL", "TOTAL")]["value"] == 7 or table[("TOTAL", "TOTAL")]["suppressed"]
-    for t in agg["tables"]:
+    assert_error(client.get("/api/releases/latest", tok["ana"]), 404, "not_found", "no release")
+    cut = client.post("/api/releases", tok["ana"])
+    assert cut.status_code == 201, cut.text
+    rel = client.get("/api/releases/latest", tok["ana"]).json()
+    assert rel["number"] == 1 and rel["rules"]["min_contributors"] == 3
+    table = {(c["row"], c["col"]): c for c in rel["tables"][0]["cells"]}
+    assert not any(r == "284690 CHN" for r, _ in table)
+    assert table[("OTHER", "2026-W15")]["suppressed"] and table[("OTHER", "TOTAL")]["suppressed"]
+    # published counts are perturbed by at most the documented noise
+    d = rel["policy"]["max_noise"]
+    true = {("854231 TWN", "2026-W15"): 3, ("854231 TWN", "2026-W16"): 3, ("854231 TWN", "TOTAL"): 6}
+    true |= {("TOTAL", "2026-W15"): 4, ("TOTAL", "2026-W16"): 3, ("OTHER", "2026-W16"): 0}
+    shown = {k: table[k]["value"] for k in true if table[k]["value"] is not None}
+    assert shown and all(abs(v - true[k]) <= d for k, v in shown.items()), shown
+    assert rel["reports"] is None or abs(rel["reports"] - 7) <= d
+    for t in rel["tables"]:
         for c in t["cells"]:
             assert (c["value"] is None) == c["suppressed"]
+    # a second release needs three new submitters: one more report from "a" is not enough
+    client.post("/api/alerts", tok["a"], json=report(start_date="2026-04-20"))
+    assert_error(client.post("/api/releases", tok["ana"]), 409, "conflict", "new submitter")
+    assert client.get("/api/aggregates", tok["ana"]).json()["number"] == 1
 
 
 def test_assessment_unavailable_is_a_clear_503(env: tuple[Client, dict[str, str], str]) -> None:
-    client, _, _ = env
-    assert_error(client.get("/api/assess"), 503, "unavailable", "supplyscope.api")
-    assert_error(client.get("/api/explain/854231"), 503, "unavailable")
+    client, tok, _ = env
+    assert_error(client.get("/api/assess", tok["ana"]), 503, "unavailable", "supplyscope.api")
+    assert_error(client.get("/api/explain/854231", tok["ana"]), 503, "unavailable")
+    login(client, tok["ana"])
     page = client.get("/")
     assert page.status_code == 503 and "unavailable" in page.text
 
@@ -218,10 +228,12 @@ def test_internal_errors_do_not_leak_a_trace(tmp_path: Path) -> None:
         def assess(self, importer: str, year: int | None, level: str, top: int | None) -> dict[str, Any]:
             raise RuntimeError("secret internal detail /etc/passwd")
 
-    app = create_app(ServiceSettings(db=f"sqlite:///{tmp_path / 'a.db'}"), analyses=Broken())
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    app = create_app(ServiceSettings(db=db), analyses=Broken())
+    tok = make_users(db, ana=Role.analyst)["ana"]
     client = Client(app)
     try:
-        resp = client.get("/api/assess")
+        resp = client.get("/api/assess", tok)
         err = assert_error(resp, 500, "internal_error")
         assert "secret" not in resp.text and "RuntimeError" not in resp.text and err["details"] == []
     finally:

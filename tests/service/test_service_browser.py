@@ -48,7 +48,18 @@ def test_dashboard_heatmap_drilldown_and_alert_form(tmp_path: Path) -> None:
             external: list[str] = []
             page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server.url) else None)
 
-            # 1. the heat map renders (plotly draws it client-side from the app's own plotly.js)
+            csp: list[str] = []
+            page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+
+            # 0. every page needs a login: the form carries a CSRF token, the cookie a server-side session
+            page.goto(server.url + "/?top=20")
+            page.wait_for_url(re.compile(r"/login\?next=/"))
+            page.goto(server.url + "/login?next=/alerts/new")  # a light page, not the cold assessment
+            page.fill("input[name=token]", token)
+            page.click("#login-form button[type=submit]")
+            page.wait_for_url(re.compile(r"/alerts/new$"))
+
+            # 1. the heat map renders (plotly draws it client-side from the app's own plotly.js, under the CSP)
             page.goto(server.url + "/?top=20", timeout=240_000)
             page.wait_for_selector("#heatmap[data-rendered='true']", timeout=60_000)
             assert page.locator("#heatmap .hm, #heatmap image").count() >= 1
@@ -95,8 +106,14 @@ def test_dashboard_heatmap_drilldown_and_alert_form(tmp_path: Path) -> None:
             page.click("#submit-alert")
             page.wait_for_selector("#form-error")
             assert "hs6" in page.locator("#form-error").inner_text()
+
+            # logging out ends the session on the server
+            page.click("#logout-form button[type=submit]")
+            page.goto(server.url + "/alerts/new")
+            page.wait_for_url(re.compile(r"/login"))
             browser.close()
         assert external == [], f"the dashboard fetched external resources: {external[:5]}"
+        assert csp == [], f"the Content-Security-Policy blocked something: {csp[:3]}"
     finally:
         server.stop()
     store = open_store(db)

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from svc_helpers import Client, make_users, report
+from svc_helpers import Client, form_csrf, login, make_users, report
 
 from supplyscope.alerts.auth import Role
-from supplyscope.alerts.codes import hs6_sections
+from supplyscope.codes.hs import hs6_sections
 from supplyscope.errors import NotFoundError
 from supplyscope.service import ServiceSettings, create_app
 
@@ -64,6 +64,7 @@ def env(tmp_path: Path) -> Iterator[tuple[Client, dict[str, str]]]:
     app = create_app(ServiceSettings(db=db), analyses=Synthetic())
     tokens = make_users(db, a=Role.submitter, b=Role.submitter, c=Role.submitter, ana=Role.analyst)
     client = Client(app)
+    login(client, tokens["ana"])
     yield client, tokens
     client.close()
 
@@ -104,34 +105,71 @@ def test_drilldown_and_unknown_product(env: tuple[Client, dict[str, str]]) -> No
     assert missing.status_code == 404 and "unknown product" in missing.text
 
 
+def _logout(client: Client) -> None:
+    page = client.get("/alerts/new")
+    client.post("/logout", data={"csrf": form_csrf(page.text)}, headers={"origin": "http://testserver"})
+
+
 def test_login_form_and_alert_submission(env: tuple[Client, dict[str, str]]) -> None:
     client, tok = env
+    _logout(client)
     assert client.get("/alerts/new").status_code == 303
-    wrong = client.post("/login", data={"token": "sst_nope", "next": "/alerts/new"})
+    csrf = form_csrf(client.get("/login?next=/alerts/new").text)
+    same = {"origin": "http://testserver"}
+    wrong = client.post("/login", data={"token": "sst_nope", "next": "/alerts/new", "csrf": csrf}, headers=same)
     assert wrong.status_code == 401
-    ok = client.post("/login", data={"token": tok["a"], "next": "/alerts/new"})
+    ok = login(client, tok["a"], "/alerts/new")
     assert ok.status_code == 303 and ok.headers["location"] == "/alerts/new"
     cookie = ok.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    assert tok["a"] not in cookie  # the cookie names a server-side session, never the token
+    page = client.get("/alerts/new")
     form = {k: str(v) for k, v in report().items() if k != "confidential"}
-    done = client.post("/alerts/new", data=form)
+    form["csrf"] = form_csrf(page.text)
+    done = client.post("/alerts/new", data=form, headers=same)
     assert done.status_code == 201 and re.search(r'id="report-id">\d+<', done.text)
-    bad = client.post("/alerts/new", data={**form, "hs6": "999999"})
+    bad = client.post("/alerts/new", data={**form, "hs6": "999999"}, headers=same)
     assert bad.status_code == 422 and "hs6" in bad.text
-    nonint = client.post("/alerts/new", data={**form, "severity": "high"})
+    nonint = client.post("/alerts/new", data={**form, "severity": "high"}, headers=same)
     assert nonint.status_code == 422 and "severity" in nonint.text
+    # without the form's token, or from another site, the form is refused and nothing is stored
+    assert client.post("/alerts/new", data={**form, "csrf": "forged"}, headers=same).status_code == 403
+    assert client.post("/alerts/new", data=form, headers={"origin": "https://evil.example"}).status_code == 403
 
 
-def test_aggregates_page_marks_suppressed_cells(env: tuple[Client, dict[str, str]]) -> None:
+def test_release_page_shows_no_live_or_exact_counts(env: tuple[Client, dict[str, str]]) -> None:
     client, tok = env
     for who in ("a", "b", "c"):
         client.post("/api/alerts", tok[who], json=report(start_date="2026-04-06"))
     client.post("/api/alerts", tok["a"], json=report(hs6="280530", country="CHN", start_date="2026-04-06"))
-    client.post("/login", data={"token": tok["ana"], "next": "/alerts"})
+    assert "No release has been published yet" in client.get("/alerts").text
+    assert client.post("/api/releases", tok["ana"]).status_code == 201
     page = client.get("/alerts")
-    assert page.status_code == 200
-    assert "4 reports on file" in page.text
-    assert page.text.count('class="suppressed">x<') >= 4  # the CHN cell, its row total and complements
-    client.post("/logout")
-    client.post("/login", data={"token": tok["a"], "next": "/alerts"})
+    assert page.status_code == 200 and "Release 1" in page.text
+    assert "reports on file" not in page.text  # no live, exact total: the release's perturbed one, or none
+    about = re.search(r"About (\d+) reports \(perturbed\)", page.text)
+    assert about is None or abs(int(about.group(1)) - 4) <= 2
+    assert "280530 CHN" not in page.text  # a row only one submitter reported is not even named
+    assert page.text.count('class="suppressed">x<') >= 4
+    _logout(client)
+    login(client, tok["a"], "/alerts")
     assert client.get("/alerts").status_code == 403
+
+
+class SyntheticEntities(Synthetic):
+    """The same synthetic records under the typed result's single list key (issue 14's contract)."""
+
+    def assess(self, importer: str, year: int | None, level: str, top: int | None) -> dict[str, Any]:
+        return {"importer": importer, "year": 2024, "count": len(RECORDS), "entities": RECORDS[: top or None]}
+
+
+def test_pages_read_the_single_entities_key(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    app = create_app(ServiceSettings(db=db), analyses=SyntheticEntities())
+    client = Client(app)
+    try:
+        login(client, make_users(db, ana=Role.analyst)["ana"])
+        assert _codes(client.get("/ranking").text) == ["854231", "850760", "280530", "030324"]
+        assert '"854231 synthetic record 854231"' in client.get("/?top=5").text.replace("&#34;", '"')
+    finally:
+        client.close()

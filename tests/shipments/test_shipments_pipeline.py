@@ -2,13 +2,16 @@
 
 Rates used below are read from the bundled HTSUS 2026 Revision 4 and the USTR Section 301 lists:
 6110.20.20.79 general 16.5%, column 2 50%, List 4A (7.5%); 9403.20.00.50 Free, List 3 (25%);
-7326.90.86.88 general 2.9%, column 2 45%; 7208.51.00.30 Free and a Section 232 steel product (50%);
+7326.90.86.88 general 2.9%, column 2 45%; 7208.51.00.30 Free and a Section 232 steel product;
 0201.10.05.00 4.4¢/kg (specific: not computable); 8471.30.01.00 and 8517.13.00.00 Free.
+The fixture's entry dates are 2024-06-03/04: no IEEPA or Section 122 duty yet, de minimis not suspended,
+Section 232 steel at 25% with Canada excepted (Proclamation 9894, as printed in heading 9903.80.01).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -16,15 +19,16 @@ import pytest
 
 from supplyscope.engine import DuckDBEngine
 from supplyscope.shipments import (
-    BundledTariffs,
     IndexScreener,
     PartyResult,
+    TariffLayer,
     ad_valorem,
-    hts_facts,
     load_settings,
     screen_file,
+    tariff_facts,
 )
-from supplyscope.shipments.tariffs import HTS_FILE, section232_prefixes
+
+HTS_FILE = "tariffs/hts_2026_revision_4.parquet"
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "shipments_small.csv"
@@ -39,7 +43,7 @@ def screener() -> IndexScreener:
 def result(tmp_path_factory: pytest.TempPathFactory, screener: IndexScreener) -> tuple[pd.DataFrame, pd.DataFrame]:
     out = tmp_path_factory.mktemp("out")
     with DuckDBEngine() as eng:
-        res = screen_file(SMALL, out, eng, screener=screener, coverage=BundledTariffs())
+        res = screen_file(SMALL, out, eng, screener=screener, coverage=TariffLayer())
     flagged = pd.read_parquet(out / "flagged.parquet").set_index("shipment_id")
     return flagged, res.aggregates
 
@@ -53,35 +57,53 @@ def test_ad_valorem_parsing() -> None:
     assert ad_valorem(None) is None
 
 
-def test_hts_facts_match_the_schedule_text() -> None:
+def test_tariff_facts_match_the_schedule_text() -> None:
     raw = pd.read_parquet(Path(__import__("supplyscope").__file__).parent / "data" / "bundled" / HTS_FILE)
     general = dict(zip(raw["HTS Number"], raw["General Rate of Duty"], strict=False))
     assert general["6110.20.20"] == "16.5%"  # the 8-digit line carries the rate the 10-digit inherits
-    f = hts_facts(["6110202079", "9403200050", "0201100500", "8471300100"], load_settings(), BundledTariffs())
-    f = f.set_index("hts10")
-    assert f.loc["6110202079", "general_av"] == pytest.approx(0.165)
+    day = date(2024, 6, 3)
+    keys = [(c, "CHN", day) for c in ("6110202079", "9403200050", "0201100500", "8471300100")]
+    f = tariff_facts(keys, load_settings(), TariffLayer()).set_index("hts10")
+    assert f.loc["6110202079", "base_rate"] == pytest.approx(0.165)
     assert f.loc["6110202079", "s301_lists"] == "List 4A"
-    assert f.loc["9403200050", "s301_rate"] == pytest.approx(0.25)
-    assert pd.isna(f.loc["0201100500", "general_av"])
-    assert pd.isna(f.loc["8471300100", "s301_lists"])
+    assert f.loc["6110202079", "section301_rate"] == pytest.approx(0.075)
+    assert f.loc["9403200050", "section301_rate"] == pytest.approx(0.25)
+    assert pd.isna(f.loc["0201100500", "base_rate"]) and pd.isna(f.loc["0201100500", "duty_rate"])
+    assert pd.isna(f.loc["8471300100", "s301_lists"])  # on List 4B only, which never took effect
 
 
-def test_section232_fallback_reads_the_chapter99_headings() -> None:
-    prefixes = set(section232_prefixes())
-    # 9903.80.11 names subheading 7208.51.00; 9903.85.05/06 name heading 7601 and 7616.99.51
-    assert {"72085100", "7601", "76169951"} <= prefixes
-    assert not any(p.startswith("99") for p in prefixes)
-    cov = BundledTariffs()
-    assert cov.section232_covered("7208510030") and not cov.section232_covered("6110202079")
+def test_tariff_facts_follow_the_entry_date() -> None:
+    # 7208.51.00.30 from Canada: excepted from 232 in 2024 (9903.80.01), 50% from 2025-06-04 (Procl. 10947)
+    keys = [("7208510030", "CAN", date(2024, 6, 4)), ("7208510030", "CAN", date(2026, 6, 1))]
+    f = tariff_facts(keys, load_settings(), TariffLayer()).set_index("entry_date")
+    assert f.loc[date(2024, 6, 4), "section232_rate"] == 0.0 and not f.loc[date(2024, 6, 4), "s232"]
+    assert f.loc[date(2026, 6, 1), "section232_rate"] == pytest.approx(0.50)
+    # de minimis: available in 2024, suspended for all countries from 2025-08-29 (EO 14324)
+    assert f.loc[date(2024, 6, 4), "de_minimis_available"]
+    assert not f.loc[date(2026, 6, 1), "de_minimis_available"]
+    assert f.loc[date(2026, 6, 1), "de_minimis_suspended_since"] == "2025-08-29"
+
+
+def test_no_de_minimis_after_the_2025_suspensions(tmp_path: Path) -> None:
+    moved = pd.read_csv(SMALL, dtype=str)
+    moved["entry_date"] = "2026-06-01"
+    path = tmp_path / "late.csv"
+    moved.to_csv(path, index=False)
+    with DuckDBEngine() as eng:
+        res = screen_file(path, tmp_path / "o", eng, screener=CountingScreener(), coverage=TariffLayer())
+    total = res.aggregates[res.aggregates["level"] == "total"].iloc[0]
+    assert total["de_minimis_claimed"] == 8
+    assert total["claimed_eligible_current"] == 0
+    assert total["duty_forgone_current_usd"] == 0.0
 
 
 def test_flagged_shipments_and_reasons(result: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     flagged, _ = result
-    assert sorted(flagged.index) == ["S01", "S02", "S04", "S05", "S07", "S08", "S09"]
+    assert sorted(flagged.index) == ["S01", "S02", "S04", "S05", "S07", "S09"]
     reasons = flagged["risk_reasons"].to_dict()
     assert reasons["S01"] == "de_minimis_excluded_proposed"  # claimed, 301 List 4A, China
     assert reasons["S02"] == "de_minimis_over_threshold"  # 1,200 > 800
-    assert reasons["S08"] == "de_minimis_excluded_proposed"  # exactly 800 is eligible; 232 steel
+    assert "S08" not in reasons  # exactly 800 is eligible; Canadian steel was excepted from 232 in 2024
     assert reasons["S09"] == "de_minimis_over_threshold"  # 800.01 > 800
     assert "listed_entity" in reasons["S04"] and "xinjiang_address" in reasons["S04"]
     assert flagged.loc["S04", "shipper_hit_list"] == "UFLPA"
@@ -93,19 +115,18 @@ def test_flagged_shipments_and_reasons(result: tuple[pd.DataFrame, pd.DataFrame]
 def test_duty_forgone_by_hand(result: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     flagged, agg = result
     # S01: 40 x (16.5% MFN + 7.5% List 4A) = 9.60; S05: 200 x (0% + 25% List 3) = 50.00;
-    # S08: 800 x (0% + 50% s232) = 400.00; S06 (RUS, column 2 45%): 100 x 45% = 45.00;
+    # S08 (CAN, 2024, excepted from 232): 800 x 0% = 0.00; S06 (RUS, column 2 45%): 100 x 45% = 45.00;
     # S03 (SWE): 100 x 16.5% = 16.50; S07: specific rate, not computable.
     assert flagged.loc["S01", "duty_forgone_current_usd"] == pytest.approx(9.6)
     assert flagged.loc["S05", "duty_forgone_current_usd"] == pytest.approx(50.0)
-    assert flagged.loc["S08", "duty_forgone_current_usd"] == pytest.approx(400.0)
     assert pd.isna(flagged.loc["S07", "duty_forgone_current_usd"])
     total = agg[agg["level"] == "total"].iloc[0]
     assert total["shipments"] == 10
-    assert total["flagged"] == 7
+    assert total["flagged"] == 6
     assert total["de_minimis_claimed"] == 8
     assert total["claimed_eligible_current"] == 6  # S02 and S09 are over 800
-    assert total["claimed_eligible_proposed"] == 2  # S03 and S06: not covered by 301/232
-    assert total["duty_forgone_current_usd"] == pytest.approx(9.6 + 50 + 400 + 45 + 16.5)
+    assert total["claimed_eligible_proposed"] == 3  # S03, S06, S08: not covered by 301/232 on their dates
+    assert total["duty_forgone_current_usd"] == pytest.approx(9.6 + 50 + 0 + 45 + 16.5)
     assert total["duty_forgone_proposed_usd"] == pytest.approx(45 + 16.5)
     assert total["duty_not_computable"] == 1
     assert total["section301_covered"] == 4  # S01, S04, S05, S07 (China origin, on a list)
@@ -147,7 +168,7 @@ def test_distinct_shippers_screened_once_and_settings_switch(tmp_path: Path) -> 
     cfg.write_text("[de_minimis]\nthreshold_usd = 100.0\napply_proposed_exclusions = true\n")
     with DuckDBEngine() as eng:
         res = screen_file(
-            SMALL, tmp_path / "o", eng, settings=load_settings(cfg), screener=stub, coverage=BundledTariffs()
+            SMALL, tmp_path / "o", eng, settings=load_settings(cfg), screener=stub, coverage=TariffLayer()
         )
     assert len(stub.calls) == len(set(stub.calls)) == 6  # 10 shipments, 6 distinct shipper keys
     total = res.aggregates[res.aggregates["level"] == "total"].iloc[0]
@@ -157,20 +178,3 @@ def test_distinct_shippers_screened_once_and_settings_switch(tmp_path: Path) -> 
     assert total["duty_forgone_current_usd"] == pytest.approx(45 + 16.5)
     assert total["listed_entity"] == 3  # the stub lists Nordic Knit AB: S03, S09, S10
     assert res.summary["screening_source"] == "stub"
-
-
-def test_bundled_fallback_agrees_with_the_origin_package() -> None:
-    # two independent readings of the same USTR lists must agree line by line
-    origin = pytest.importorskip("supplyscope.origin")
-    if not hasattr(origin, "section301_lists_for"):
-        pytest.skip("supplyscope.origin has no section301_lists_for yet")
-    from supplyscope.shipments import OriginTariffs
-
-    raw = pd.read_parquet(Path(__import__("supplyscope").__file__).parent / "data" / "bundled" / HTS_FILE)
-    codes = raw["HTS Number"].dropna().str.replace(".", "", regex=False)
-    codes = codes[codes.str.len() == 10].tolist()
-    mine, theirs = BundledTariffs(), OriginTariffs()
-    assert len(codes) > 15000
-    assert [c for c in codes if mine.section301_lists(c) != theirs.section301_lists(c)] == []
-    fixture = pd.read_csv(SMALL, dtype=str)["hts10"].str.replace(".", "", regex=False)
-    assert [mine.section232_covered(c) for c in fixture] == [theirs.section232_covered(c) for c in fixture]

@@ -5,28 +5,14 @@ Skipped when PySpark or Java is missing, unless ``SUPPLYSCOPE_REQUIRE_SPARK=1`` 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from supplyscope.engine import DuckDBEngine, SparkEngine, differences, spark_missing
-from supplyscope.shipments import BundledTariffs, IndexScreener, load_settings, run, stage_shipments
+from supplyscope.engine import DuckDBEngine, SparkEngine, differences
+from supplyscope.shipments import IndexScreener, TariffLayer, load_settings, run, stage_shipments
 
 SMALL = Path(__file__).parent / "data" / "shipments_small.csv"
-
-
-@pytest.fixture(scope="module")
-def spark() -> SparkEngine:
-    why = spark_missing()
-    if why:
-        if os.environ.get("SUPPLYSCOPE_REQUIRE_SPARK") == "1":
-            pytest.fail(f"SUPPLYSCOPE_REQUIRE_SPARK=1 but {why}")
-        pytest.skip(why)
-    from supplyscope.engine.spark_engine import shared_local_engine
-
-    return shared_local_engine()
 
 
 def _enlarged(tmp_path: Path) -> Path:
@@ -48,7 +34,7 @@ def test_pipeline_identical_on_duckdb_and_spark(spark: SparkEngine, tmp_path: Pa
     assert stage_shipments(_enlarged(tmp_path), staged) == 300
     settings = load_settings()
     screener = IndexScreener()
-    coverage = BundledTariffs()
+    coverage = TariffLayer()
     with DuckDBEngine() as duck:
         n_d, agg_d, _ = run(duck, staged, settings=settings, screener=screener, coverage=coverage)
         rows_d = duck.sql("SELECT * FROM screened")

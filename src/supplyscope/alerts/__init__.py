@@ -14,7 +14,16 @@ from supplyscope.alerts.disclosure import (
     sensitivity,
 )
 from supplyscope.alerts.migrations import MIGRATIONS, Migration, latest_version
-from supplyscope.alerts.model import SEVERITY_LABELS, AlertKind, AlertReport, report_checksum, validate_report
+from supplyscope.alerts.model import (
+    REPORT_SCHEMA,
+    SEVERITY_LABELS,
+    AlertKind,
+    AlertReport,
+    FieldSpec,
+    report_checksum,
+    validate_report,
+)
+from supplyscope.alerts.releases import ReleasePolicy, cut_release, draft_release, published_release
 from supplyscope.alerts.storage import (
     Contribution,
     PostgresStore,
@@ -22,26 +31,33 @@ from supplyscope.alerts.storage import (
     SQLiteStore,
     Store,
     StoredReport,
+    StoreUnavailable,
     open_store,
 )
 
 __all__ = [
     "MIGRATIONS",
+    "REPORT_SCHEMA",
     "SEVERITY_LABELS",
     "AlertKind",
     "AlertReport",
     "Contribution",
     "DisclosureRules",
+    "FieldSpec",
     "Migration",
     "PostgresStore",
     "ProtectedTable",
     "RateLimited",
+    "ReleasePolicy",
     "Role",
     "SQLiteStore",
     "Store",
+    "StoreUnavailable",
     "StoredReport",
     "User",
     "alert_tables",
+    "cut_release",
+    "draft_release",
     "hash_token",
     "iso_week",
     "latest_version",
@@ -51,6 +67,7 @@ __all__ = [
     "protect",
     "protect_linked",
     "published_aggregates",
+    "published_release",
     "report_checksum",
     "sensitivity",
     "validate_report",

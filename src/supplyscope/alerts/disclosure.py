@@ -25,17 +25,15 @@ by :func:`protect_linked`, which repeats until every table suppresses the same s
 from __future__ import annotations
 
 import heapq
-import os
-import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
+from supplyscope.config import read_toml, user_section
 from supplyscope.errors import ConfigError
 
 TOTAL = "TOTAL"
@@ -60,35 +58,24 @@ class DisclosureRules:
         }
 
 
-def _defaults_text() -> str:
-    return resources.files("supplyscope.alerts").joinpath("disclosure_defaults.toml").read_text("utf-8")
+DEFAULTS_FILE = Path(__file__).resolve().parent / "disclosure_defaults.toml"
 
 
 def load_rules(path: Path | str | None = None) -> DisclosureRules:
-    """Shipped defaults, overridden by ``path`` or by ``$SUPPLYSCOPE_HOME/disclosure.toml`` if it exists."""
-    raw: dict[str, Any] = dict(tomllib.loads(_defaults_text())["disclosure"])
+    """Shipped defaults, overridden by the ``[disclosure]`` section of the user's settings file.
+
+    The file is ``path`` (``--disclosure``), else the one settings file every area reads
+    (``--config`` / ``$SUPPLYSCOPE_CONFIG``, see :func:`supplyscope.config.user_settings_file`).
+    """
+    raw: dict[str, Any] = dict(read_toml(DEFAULTS_FILE)["disclosure"])
+    section, where = user_section("disclosure", path)
     source = "supplyscope/alerts/disclosure_defaults.toml"
-    candidate: Path | None = Path(path) if path is not None else None
-    if candidate is None and os.environ.get("SUPPLYSCOPE_HOME"):
-        home_file = Path(os.environ["SUPPLYSCOPE_HOME"]) / "disclosure.toml"
-        candidate = home_file if home_file.exists() else None
-    if candidate is not None:
-        try:
-            user = tomllib.loads(candidate.read_text("utf-8"))
-        except FileNotFoundError:
-            raise ConfigError("file not found", source=str(candidate)) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"not valid TOML: {exc}", source=str(candidate)) from None
-        section = user.get("disclosure", {})
-        if not isinstance(section, dict):
-            raise ConfigError("must be a table", key="disclosure", source=str(candidate))
+    if where is not None:
         unknown = sorted(set(section) - set(raw))
         if unknown:
-            raise ConfigError(
-                f"unknown setting; known: {', '.join(sorted(raw))}", key=unknown[0], source=str(candidate)
-            )
+            raise ConfigError(f"unknown setting; known: {', '.join(sorted(raw))}", key=unknown[0], source=where)
         raw.update(section)
-        source = str(candidate)
+        source = where
     return _rules(raw, source)
 
 
@@ -178,13 +165,19 @@ def build_table(
     row_dim: str,
     col_dim: str,
     records: Iterable[tuple[str, str, Hashable]],
+    *,
+    all_rows: Sequence[str] = (),
+    all_cols: Sequence[str] = (),
 ) -> tuple[list[str], list[str], dict[tuple[int, int], Counter[Hashable]]]:
-    """Group ``(row, col, submitter)`` records into per-cell submitter counts, margins included."""
+    """Group ``(row, col, submitter)`` records into per-cell submitter counts, margins included.
+
+    ``all_rows`` / ``all_cols`` are categories that are always present, even when empty (so that their
+    presence tells nothing)."""
     per_cell: dict[tuple[str, str], Counter[Hashable]] = defaultdict(Counter)
     for r, c, who in records:
         per_cell[(r, c)][who] += 1
-    rows = sorted({r for r, _ in per_cell})
-    cols = sorted({c for _, c in per_cell})
+    rows = sorted({r for r, _ in per_cell} | set(all_rows))
+    cols = sorted({c for _, c in per_cell} | set(all_cols))
     ri = {r: i for i, r in enumerate(rows)}
     ci = {c: j for j, c in enumerate(cols)}
     m, n = len(rows), len(cols)
@@ -291,13 +284,18 @@ def protect(
     rules: DisclosureRules,
     *,
     force_total_row: Iterable[int] = (),
+    force: Iterable[tuple[str, str]] = (),
+    all_rows: Sequence[str] = (),
+    all_cols: Sequence[str] = (),
 ) -> ProtectedTable:
     """Count ``(row, col, submitter)`` records into a table with margins and suppress what must be.
 
     ``force_total_row`` lists column indices (``len(cols)`` = grand total) of the column-total row to
-    suppress in addition, for tables linked through their column totals.
+    suppress in addition, for tables linked through their column totals. ``force`` lists cells by
+    ``(row label, col label)`` (``TOTAL`` for margins) to treat as sensitive, e.g. those a comparison
+    with an earlier release would disclose.
     """
-    rows, cols, grid = build_table(name, row_dim, col_dim, records)
+    rows, cols, grid = build_table(name, row_dim, col_dim, records, all_rows=all_rows, all_cols=all_cols)
     m, n = len(rows), len(cols)
     values = np.zeros((m + 1, n + 1), dtype=np.int64)
     for (i, j), who in grid.items():
@@ -309,6 +307,12 @@ def protect(
         if why is not None:
             status[i][j] = "primary"
             reasons[(i, j)] = why
+    ri = {r: i for i, r in enumerate([*rows, TOTAL])}
+    ci = {c: j for j, c in enumerate([*cols, TOTAL])}
+    for r, c in force:
+        if r in ri and c in ci and status[ri[r]][ci[c]] == "published":
+            status[ri[r]][ci[c]] = "primary"
+            reasons[(ri[r], ci[c])] = "disclosed by difference with an earlier release"
     for j in force_total_row:
         if status[m][j] == "published":
             status[m][j] = "secondary"
@@ -337,6 +341,10 @@ def _complete(values: np.ndarray, status: list[list[Status]], reasons: dict[tupl
 def protect_linked(
     specs: Sequence[tuple[str, str, str, Sequence[tuple[str, str, Hashable]]]],
     rules: DisclosureRules,
+    *,
+    force: Mapping[str, Iterable[tuple[str, str]]] | None = None,
+    all_rows: Mapping[str, Sequence[str]] | None = None,
+    all_cols: Sequence[str] = (),
 ) -> list[ProtectedTable]:
     """Protect tables that share the same column totals (same records, same column categories).
 
@@ -345,7 +353,20 @@ def protect_linked(
     """
     forced: set[int] = set()
     while True:
-        tables = [protect(nm, rd, cd, recs, rules, force_total_row=sorted(forced)) for nm, rd, cd, recs in specs]
+        tables = [
+            protect(
+                nm,
+                rd,
+                cd,
+                recs,
+                rules,
+                force_total_row=sorted(forced),
+                force=list((force or {}).get(nm, ())),
+                all_rows=(all_rows or {}).get(nm, ()),
+                all_cols=all_cols,
+            )
+            for nm, rd, cd, recs in specs
+        ]
         cols = {tuple(t.cols) for t in tables}
         if len(cols) > 1:
             raise ValueError("linked tables must have the same columns")

@@ -75,6 +75,54 @@ _V2 = (
     "CREATE INDEX audit_log_report ON audit_log (report_id)",
 )
 
+
+def _v3(serial: str) -> tuple[str, ...]:
+    return (
+        "ALTER TABLE reports ADD COLUMN withdrawn_at TEXT",
+        "ALTER TABLE reports ADD COLUMN updated_at TEXT",
+        "ALTER TABLE reports ADD COLUMN record_key INTEGER",
+        "ALTER TABLE users ADD COLUMN token_expires_at TEXT",
+        """CREATE TABLE sessions (
+            id_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            csrf TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            revoked INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX sessions_user ON sessions (user_id)",
+        f"""CREATE TABLE audit_events (
+            id {serial},
+            at TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users(id),
+            action TEXT NOT NULL,
+            report_id INTEGER,
+            detail TEXT NOT NULL DEFAULT '',
+            prev_hash TEXT,
+            hash TEXT)""",
+        "INSERT INTO audit_events (at, actor_id, action, report_id, detail) "
+        "SELECT at, user_id, action, report_id, detail FROM audit_log ORDER BY id",
+        "CREATE INDEX audit_events_report ON audit_events (report_id)",
+        """CREATE TABLE releases (
+            number INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            cut_by INTEGER REFERENCES users(id),
+            reason TEXT NOT NULL,
+            report_ids TEXT NOT NULL,
+            submitters INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            checksum TEXT NOT NULL)""",
+        f"""CREATE TABLE break_glass (
+            id {serial},
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            requested_by INTEGER NOT NULL REFERENCES users(id),
+            reason TEXT NOT NULL,
+            requested_at TEXT NOT NULL,
+            approved_by INTEGER REFERENCES users(id),
+            approved_at TEXT,
+            used_at TEXT)""",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -83,6 +131,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         _tables("BIGSERIAL PRIMARY KEY"),
     ),
     Migration(2, "idempotency key per submitter; indexes for rate limiting and audit", _V2, _V2),
+    Migration(
+        3,
+        "withdrawal and correction, cell keys, token expiry, sessions, hash-chained audit, releases, break-glass",
+        _v3("INTEGER PRIMARY KEY AUTOINCREMENT"),
+        _v3("BIGSERIAL PRIMARY KEY"),
+    ),
 )
 """Every migration, in order. Never edit a released one: add a new version."""
 

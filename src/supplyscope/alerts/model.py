@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
-from supplyscope.alerts.codes import country_names, hs6_descriptions
+from supplyscope.codes.countries import country_names
+from supplyscope.codes.hs import hs6_descriptions
 from supplyscope.errors import DataError
 
 MAX_TEXT = 4000
@@ -49,19 +50,69 @@ _HS6 = re.compile(r"^\d{6}$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _CLIENT_REF = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
-FIELDS = (
-    "hs6",
-    "country",
-    "region",
-    "facility",
-    "kind",
-    "start_date",
-    "expected_duration_days",
-    "severity",
-    "text",
-    "confidential",
+FieldKind = Literal["code", "country", "text", "enum", "date", "int", "bool", "ref", "stamp", "id"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of the report record: the single definition that the API schema, the storage columns and
+    the validation are derived from (followthemoney-style schema as data)."""
+
+    name: str
+    kind: FieldKind
+    description: str
+    filed: bool = True
+    """Part of what a submitter files (and of the checksum); otherwise set by the server."""
+    required: bool = True
+    default: Any = None
+    lo: int | None = None
+    hi: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    nullable: bool = False
+
+
+REPORT_SCHEMA: tuple[FieldSpec, ...] = (
+    FieldSpec("id", "id", "Report id assigned by the store", filed=False),
+    FieldSpec("submitter_id", "id", "User id of the submitter", filed=False),
+    FieldSpec(
+        "client_ref",
+        "ref",
+        "Optional idempotency key: resubmitting the same key returns the stored report",
+        filed=False,
+        required=False,
+        nullable=True,
+        pattern=r"^[A-Za-z0-9._:-]{1,100}$",
+        max_length=MAX_CLIENT_REF,
+    ),
+    FieldSpec("hs6", "code", "HS 2022 six-digit subheading, e.g. '854231'", pattern=r"^\d{6}$"),
+    FieldSpec("country", "country", "ISO 3166 alpha-3 code of the affected country", pattern=r"^[A-Z]{3}$"),
+    FieldSpec("region", "text", "Region or province", required=False, default="", max_length=MAX_NAME),
+    FieldSpec("facility", "text", "Facility name", required=False, default="", max_length=MAX_NAME),
+    FieldSpec("kind", "enum", "What kind of disruption"),
+    FieldSpec("start_date", "date", "ISO date the disruption started (YYYY-MM-DD)"),
+    FieldSpec("expected_duration_days", "int", "Expected duration in days", lo=0, hi=MAX_DURATION_DAYS),
+    FieldSpec("severity", "int", "1 minor, 2 moderate, 3 serious, 4 severe, 5 critical", lo=1, hi=5),
+    FieldSpec("text", "text", "Free-text description", required=False, default="", max_length=MAX_TEXT),
+    FieldSpec(
+        "confidential",
+        "bool",
+        "Only the submitter may read it; it counts in releases only",
+        required=False,
+        default=False,
+    ),
+    FieldSpec("checksum", "text", "SHA-256 of the report's canonical JSON", filed=False),
+    FieldSpec("created_at", "stamp", "When the report was first stored (UTC)", filed=False),
+    FieldSpec("updated_at", "stamp", "When the submitter last corrected it (UTC)", filed=False, nullable=True),
+    FieldSpec("withdrawn_at", "stamp", "When the submitter withdrew it (UTC)", filed=False, nullable=True),
 )
-"""Fields of a report, in canonical order (the checksum covers exactly these)."""
+"""The report record, defined once."""
+
+SPEC: dict[str, FieldSpec] = {f.name: f for f in REPORT_SCHEMA}
+FIELDS: tuple[str, ...] = tuple(f.name for f in REPORT_SCHEMA if f.filed)
+"""Fields of a report as filed, in canonical order (the checksum covers exactly these)."""
+STORED_FIELDS: tuple[str, ...] = tuple(f.name for f in REPORT_SCHEMA)
+"""Every column of a stored report, in schema order."""
 
 
 @dataclass(frozen=True)
@@ -122,78 +173,98 @@ def _integer(raw: Mapping[str, Any], name: str, lo: int, hi: int, source: str) -
     return value
 
 
+def _check_code(value: object, source: str) -> str:
+    if not isinstance(value, str) or not _HS6.match(value):
+        raise DataError(
+            f"must be a 6-digit HS code as a string, e.g. '854231', got {value!r}", source=source, field="hs6"
+        )
+    if value not in hs6_descriptions():
+        raise DataError(f"{value!r} is not an HS 2022 subheading", source=source, field="hs6")
+    if value.startswith("99"):
+        raise DataError(
+            f"{value!r} is 'commodities not specified according to kind'; name the product", source=source, field="hs6"
+        )
+    return value
+
+
+def _check_country(value: object, source: str) -> str:
+    if not isinstance(value, str) or not _ISO3.match(value):
+        raise DataError(
+            f"must be an ISO 3166 alpha-3 code such as 'TWN', got {value!r}", source=source, field="country"
+        )
+    if value not in country_names():
+        raise DataError(f"{value!r} is not a known ISO 3166 alpha-3 country code", source=source, field="country")
+    return value
+
+
+def _check_kind(value: object, source: str) -> AlertKind:
+    if isinstance(value, str):
+        try:
+            return AlertKind(value)
+        except ValueError:
+            pass
+    allowed = ", ".join(k.value for k in AlertKind)
+    raise DataError(f"must be one of {allowed}; got {value!r}", source=source, field="kind")
+
+
+def _check_date(value: object, source: str, today: date | None) -> date:
+    if not isinstance(value, str):
+        raise DataError(f"must be an ISO date string YYYY-MM-DD, got {value!r}", source=source, field="start_date")
+    try:
+        start = date.fromisoformat(value)
+    except ValueError:
+        raise DataError(f"is not a valid date YYYY-MM-DD: {value!r}", source=source, field="start_date") from None
+    if len(value) != 10:
+        raise DataError(f"must be written YYYY-MM-DD, got {value!r}", source=source, field="start_date")
+    ref = today or datetime.now().date()
+    if start.year < 1990 or (start - ref).days > 366:
+        raise DataError(
+            f"{start} is outside the accepted range (1990 to one year ahead)", source=source, field="start_date"
+        )
+    return start
+
+
+def _check_bool(raw: Mapping[str, Any], spec: FieldSpec, source: str) -> bool:
+    value = raw.get(spec.name, spec.default)
+    if not isinstance(value, bool):
+        raise DataError(f"must be true or false, got {value!r}", source=source, field=spec.name)
+    return value
+
+
 def validate_report(raw: Mapping[str, Any], *, source: str = "report", today: date | None = None) -> AlertReport:
     """Check an untrusted mapping and return the report; :class:`DataError` names the first bad field.
 
-    Rules: ``hs6`` is a six-digit HS 2022 subheading that exists in the nomenclature; ``country`` an ISO
-    3166 alpha-3 code of a country; ``kind`` one of :class:`AlertKind`; ``start_date`` an ISO date no
-    later than one year after ``today``; ``expected_duration_days`` 0..3650; ``severity`` 1..5;
-    ``confidential`` a boolean. Unknown fields are rejected so that typos are not silently dropped.
+    The rules come from :data:`REPORT_SCHEMA`: ``hs6`` is a six-digit HS 2022 subheading that exists in the
+    nomenclature; ``country`` an ISO 3166 alpha-3 code of a country; ``kind`` one of :class:`AlertKind`;
+    ``start_date`` an ISO date string no later than one year after ``today``; integers within their bounds
+    (booleans are not integers); ``confidential`` a JSON boolean. Nothing is coerced, and unknown fields
+    are rejected so that typos are not silently dropped.
     """
     if not isinstance(raw, Mapping):
         raise DataError("a report must be a JSON object", source=source)
     unknown = sorted(set(raw) - set(FIELDS) - {"client_ref"})
     if unknown:
         raise DataError(f"unknown field(s): {', '.join(unknown)}", source=source, field=unknown[0])
-
-    hs6 = raw.get("hs6")
-    if not isinstance(hs6, str) or not _HS6.match(hs6):
-        raise DataError(
-            f"must be a 6-digit HS code as a string, e.g. '854231', got {hs6!r}", source=source, field="hs6"
-        )
-    if hs6 not in hs6_descriptions():
-        raise DataError(f"{hs6!r} is not an HS 2022 subheading", source=source, field="hs6")
-    if hs6.startswith("99"):
-        raise DataError(
-            f"{hs6!r} is 'commodities not specified according to kind'; name the product", source=source, field="hs6"
-        )
-
-    country = raw.get("country")
-    if not isinstance(country, str) or not _ISO3.match(country):
-        raise DataError(
-            f"must be an ISO 3166 alpha-3 code such as 'TWN', got {country!r}", source=source, field="country"
-        )
-    if country not in country_names():
-        raise DataError(f"{country!r} is not a known ISO 3166 alpha-3 country code", source=source, field="country")
-
-    kind_raw = raw.get("kind")
-    try:
-        kind = AlertKind(str(kind_raw))
-    except ValueError:
-        allowed = ", ".join(k.value for k in AlertKind)
-        raise DataError(f"must be one of {allowed}; got {kind_raw!r}", source=source, field="kind") from None
-
-    start_raw = raw.get("start_date")
-    if not isinstance(start_raw, str):
-        raise DataError(f"must be an ISO date string YYYY-MM-DD, got {start_raw!r}", source=source, field="start_date")
-    try:
-        start = date.fromisoformat(start_raw)
-    except ValueError:
-        raise DataError(f"is not a valid date YYYY-MM-DD: {start_raw!r}", source=source, field="start_date") from None
-    ref = today or datetime.now().date()
-    if start.year < 1990 or (start - ref).days > 366:
-        raise DataError(
-            f"{start} is outside the accepted range (1990 to one year ahead)",
-            source=source,
-            field="start_date",
-        )
-
-    confidential = raw.get("confidential", False)
-    if not isinstance(confidential, bool):
-        raise DataError(f"must be true or false, got {confidential!r}", source=source, field="confidential")
-
-    return AlertReport(
-        hs6=hs6,
-        country=country,
-        region=_text(raw, "region", limit=MAX_NAME, required=False, source=source),
-        facility=_text(raw, "facility", limit=MAX_NAME, required=False, source=source),
-        kind=kind,
-        start_date=start,
-        expected_duration_days=_integer(raw, "expected_duration_days", 0, MAX_DURATION_DAYS, source),
-        severity=_integer(raw, "severity", 1, 5, source),
-        text=_text(raw, "text", limit=MAX_TEXT, required=False, source=source),
-        confidential=confidential,
-    )
+    values: dict[str, Any] = {}
+    for name in FIELDS:
+        spec = SPEC[name]
+        if spec.kind == "code":
+            values[name] = _check_code(raw.get(name), source)
+        elif spec.kind == "country":
+            values[name] = _check_country(raw.get(name), source)
+        elif spec.kind == "enum":
+            values[name] = _check_kind(raw.get(name), source)
+        elif spec.kind == "date":
+            values[name] = _check_date(raw.get(name), source, today)
+        elif spec.kind == "int":
+            assert spec.lo is not None and spec.hi is not None
+            values[name] = _integer(raw, name, spec.lo, spec.hi, source)
+        elif spec.kind == "bool":
+            values[name] = _check_bool(raw, spec, source)
+        else:
+            assert spec.max_length is not None
+            values[name] = _text(raw, name, limit=spec.max_length, required=spec.required, source=source)
+    return AlertReport(**values)
 
 
 def validate_client_ref(value: object, *, source: str = "report") -> str | None:

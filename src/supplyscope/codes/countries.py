@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
-from supplyscope.config import Settings
 from supplyscope.data.paths import bundled
+
+if TYPE_CHECKING:  # pandas is imported inside the functions: the Arrow-only readers stay light to import
+    import pandas as pd
 
 EU27 = "EU27"
 WGI_FIELDS = {
@@ -21,18 +21,61 @@ WGI_FIELDS = {
 }
 
 
+LOCATIONS_FILE = "countries/locations.parquet"
+WGI_FILE = "countries/wgi_1996_2021.parquet"
+
+
+def location_records(columns: list[str]) -> list[dict[str, object]]:
+    """Rows of the bundled location table as plain dicts (read with Arrow, for callers that avoid pandas)."""
+    import pyarrow.parquet as pq
+
+    records: list[dict[str, object]] = pq.read_table(bundled(LOCATIONS_FILE), columns=columns).to_pylist()
+    return records
+
+
+@lru_cache(maxsize=1)
+def _location_table() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.read_parquet(bundled(LOCATIONS_FILE))
+
+
 @lru_cache(maxsize=1)
 def locations() -> pd.DataFrame:
-    """ISO3 code and English name of every location (Growth Lab classification)."""
-    df = pd.read_parquet(bundled("countries/locations.parquet"))
-    return df[["iso3_code", "name_short_en", "country_id"]].rename(
-        columns={"iso3_code": "iso3", "name_short_en": "name"}
+    """ISO3 code, English name, level and alpha-2 code of every location (Growth Lab classification)."""
+    df = _location_table()
+    return df[["iso3_code", "name_short_en", "country_id", "location_level", "iso2_code"]].rename(
+        columns={"iso3_code": "iso3", "name_short_en": "name", "location_level": "level", "iso2_code": "iso2"}
     )
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO 3166 alpha-3 code → English short name (countries only, not regions or groups)."""
+    df = locations()
+    df = df[df["level"].astype(str) == "country"].dropna(subset=["iso3"])
+    return dict(zip(df["iso3"].astype(str), df["name"].astype(str), strict=True))
+
+
+@lru_cache(maxsize=1)
+def iso3_codes() -> frozenset[str]:
+    """Every ISO 3166 alpha-3 code of the bundled location table (three upper-case letters)."""
+    codes = locations()["iso3"].dropna().astype(str)
+    return frozenset(c for c in codes if len(c) == 3 and c.isalpha() and c.isupper())
+
+
+@lru_cache(maxsize=1)
+def iso3_to_iso2() -> dict[str, str]:
+    """ISO alpha-3 to lower-case alpha-2 codes, for the locations that have both."""
+    loc = locations()[["iso3", "iso2"]].dropna()
+    return {str(a): str(b).lower() for a, b in zip(loc["iso3"], loc["iso2"], strict=True)}
 
 
 @lru_cache(maxsize=1)
 def eu_members() -> tuple[str, ...]:
     """ISO3 codes of the 27 EU member states (Growth Lab 'European Union' group)."""
+    import pandas as pd
+
     members = pd.read_parquet(bundled("countries/group_members.parquet"))
     eu = members[members["group_name"] == "European Union"]
     codes = locations().set_index("country_id").loc[eu["country_id"], "iso3"]
@@ -40,7 +83,9 @@ def eu_members() -> tuple[str, ...]:
 
 
 def _latest_wgi() -> tuple[int, pd.DataFrame]:
-    wgi = pd.read_parquet(bundled("countries/wgi_1996_2021.parquet"))
+    import pandas as pd
+
+    wgi = pd.read_parquet(bundled(WGI_FILE))
     year = int(wgi["year"].max())
     latest = wgi[wgi["year"] == year].rename(columns={"code": "iso3", **WGI_FIELDS})
     return year, latest[["iso3", *WGI_FIELDS.values()]]
@@ -52,6 +97,9 @@ def countries_frame() -> pd.DataFrame:
     The EU27 aggregate's WGI values are GDP-weighted means of its members (WDI current-USD GDP of
     the WGI year), since the US import table reports the EU as one partner.
     """
+    import numpy as np
+    import pandas as pd
+
     year, wgi = _latest_wgi()
     df = locations()[["iso3", "name"]].merge(wgi, on="iso3", how="left")
     df["wgi_year"] = np.where(df["wgi_va"].notna(), year, np.nan)
@@ -69,17 +117,8 @@ def countries_frame() -> pd.DataFrame:
     return out.drop_duplicates("iso3").reset_index(drop=True)
 
 
-def groups_frame(settings: Settings) -> pd.DataFrame:
-    """Rows for the canonical ``country_groups`` table: configured groups plus US FTA partners."""
-    rows = [
-        {"group_name": name, "iso3": iso3, "source": f"settings:groups.{name}"}
-        for name, group in settings.groups.items()
-        for iso3 in group.members
-    ]
-    rows += [
-        {"group_name": "eu27", "iso3": iso3, "source": "Growth Lab group 'European Union'"} for iso3 in eu_members()
-    ]
-    fta = pd.read_parquet(bundled("countries/us_fta_partners.parquet"))
-    src = "US FTA partners: USTR list and HTSUS General Note 3(c)(i) program symbols"
-    rows += [{"group_name": "fta", "iso3": iso3, "source": src} for iso3 in sorted(set(fta["partner_iso3"]))]
-    return pd.DataFrame(rows).drop_duplicates(["group_name", "iso3"]).reset_index(drop=True)
+def fta_partners() -> tuple[str, ...]:
+    """ISO3 codes of the US free-trade-agreement partners (USTR list, HTSUS General Note 3(c)(i) symbols)."""
+    from supplyscope.data.sources.us_fta import us_fta_partners
+
+    return tuple(sorted(set(us_fta_partners()["partner_iso3"].astype(str))))

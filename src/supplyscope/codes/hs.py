@@ -11,6 +11,7 @@ from supplyscope.data.paths import bundled
 from supplyscope.errors import DataError
 
 HS_VERSION = "HS2022"
+HS_FILE = "codes/hs2022_harmonized_system.parquet"
 _HS6 = re.compile(r"^\d{6}$")
 
 
@@ -27,7 +28,7 @@ def normalise_hs6(code: str | int) -> str:
 @lru_cache(maxsize=1)
 def nomenclature() -> pd.DataFrame:
     """HS 2022 codes at levels 2, 4 and 6 with section, description and parent."""
-    df = pd.read_parquet(bundled("codes/hs2022_harmonized_system.parquet"))
+    df = pd.read_parquet(bundled(HS_FILE))
     df = df[df["level"].isin(["2", "4", "6"])].copy()
     df["level"] = df["level"].astype(int)
     df = df.rename(columns={"hscode": "code"})
@@ -41,6 +42,20 @@ def nomenclature() -> pd.DataFrame:
 def sections() -> pd.DataFrame:
     """The 21 HS sections (roman numeral, name)."""
     return pd.read_parquet(bundled("codes/hs2022_sections.parquet"))
+
+
+@lru_cache(maxsize=1)
+def hs6_descriptions() -> dict[str, str]:
+    """HS 2022 six-digit subheadings mapped to their descriptions (UN Comtrade nomenclature)."""
+    six = nomenclature()[nomenclature()["level"] == 6]
+    return dict(zip(six["code"].astype(str), six["description"].astype(str), strict=True))
+
+
+@lru_cache(maxsize=1)
+def hs6_sections() -> dict[str, str]:
+    """HS 2022 six-digit subheading → HS section (roman numeral)."""
+    six = nomenclature()[nomenclature()["level"] == 6]
+    return dict(zip(six["code"].astype(str), six["section"].astype(str), strict=True))
 
 
 def products_frame() -> pd.DataFrame:

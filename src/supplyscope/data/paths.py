@@ -13,7 +13,7 @@ BUNDLED_DIR = Path(__file__).resolve().parent / "bundled"
 
 
 def bundled(relative: str) -> Path:
-    """Path of a bundled data file, e.g. ``bundled("trade/us_imports_hs10_by_partner_2024.parquet")``."""
+    """Path of a bundled data file, e.g. ``bundled("codes/<file>.parquet")``."""
     path = BUNDLED_DIR / relative
     if not path.exists():
         raise DataError("bundled file is missing; reinstall the package", source=str(path))

@@ -149,6 +149,28 @@ TABLES: dict[str, Table] = {
             C("import_penetration", "DOUBLE", nullable=True),
         ),
         _t(
+            "product_end_use",
+            "HS6 -> BEC rev.4 category and its SNA end use (capital, intermediate, consumption, mixed).",
+            ("hs6", "bec4"),
+            C("hs6", "VARCHAR"),
+            C("bec4", "VARCHAR", doc="three-digit BEC rev.4 code"),
+            C("end_use", "VARCHAR", doc="'capital', 'intermediate', 'consumption' or 'mixed'"),
+            C("source", "VARCHAR"),
+        ),
+        _t(
+            "industry_linkage",
+            "Forward linkages per BEA commodity or ICIO sector: how much production uses it as an input.",
+            ("classification", "industry"),
+            C("classification", "VARCHAR"),
+            C("industry", "VARCHAR"),
+            C("intermediate_share", "DOUBLE", nullable=True),
+            C("productive_use_share", "DOUBLE", nullable=True, doc="intermediate use plus fixed investment"),
+            C("user_output_share", "DOUBLE", nullable=True),
+            C("user_industries", "INTEGER"),
+            C("import_export_ratio", "DOUBLE", nullable=True),
+            C("source", "VARCHAR"),
+        ),
+        _t(
             "world_supply",
             "World supply by country and ICIO sector (gross output), when BACI is absent.",
             ("year", "country", "sector", "source"),
@@ -210,6 +232,11 @@ TABLES: dict[str, Table] = {
             C("programs", "VARCHAR[]"),
             C("listed_on", "DATE", nullable=True),
             C("source", "VARCHAR"),
+            C("entity_type", "VARCHAR", nullable=True),  # person, organisation, vessel, aircraft
+            C("countries", "VARCHAR[]", nullable=True),  # every ISO3 country/nationality the entry names
+            C("remarks", "VARCHAR", nullable=True),
+            C("source_url", "VARCHAR", nullable=True),
+            C("identifiers", "VARCHAR[]", nullable=True),  # "IMO:9123456", "MMSI:...", "DOB:1960", "TAIL:EP-GOM"
         ),
         _t(
             "indicator_values",

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from supplyscope.errors import UnavailableError
 from supplyscope.indicators.context import Context
 
 
-class Unavailable(Exception):
+class Unavailable(UnavailableError):
     """The data an indicator requires are not loaded; carries the reason shown to users."""
 
     def __init__(self, reason: str) -> None:

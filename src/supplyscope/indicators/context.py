@@ -15,6 +15,7 @@ import pandas as pd
 from supplyscope.data.warehouse import Warehouse
 from supplyscope.errors import NotFoundError
 from supplyscope.indicators import tables
+from supplyscope.indicators.criticality import criticality_inputs
 
 RunSQL = Callable[[str], pd.DataFrame]
 
@@ -28,6 +29,8 @@ class Context:
     year: int | None = None
     run_sql: RunSQL | None = None
     notes: list[str] = field(default_factory=list)
+    mineral_links: pd.DataFrame | None = None
+    """HS6 → mineral links (columns hs6, mineral, stage, designated) from the minerals catalogue, if given."""
 
     def __post_init__(self) -> None:
         importers = self.sql("SELECT DISTINCT importer FROM trade_flows ORDER BY 1")["importer"].tolist()
@@ -99,13 +102,46 @@ class Context:
         return self.sql(tables.importer_stats_sql(self.importer, prev, self._sources(prev))).set_index("hs6")
 
     @cached_property
+    def mineral_stages(self) -> list[tuple[str, str, str, int, float]]:
+        """(hs6, commodity, stage, year, weight) of mineral-linked HS6 with USGS production data.
+
+        The product's own stage is used when the ``production`` table holds it, else the nearest
+        upstream stage (refining → mining); the latest year with data; minerals sharing one HS6
+        get equal weights.
+        """
+        if self.mineral_links is None or self.mineral_links.empty or not self.has_rows("production"):
+            return []
+        avail = self.warehouse.query(
+            "SELECT commodity, stage, MAX(year) AS year FROM production "
+            "WHERE amount IS NOT NULL AND amount > 0 AND country <> 'WORLD' GROUP BY 1, 2"
+        )
+        latest = {(str(c), str(s)): int(y) for c, s, y in avail.itertuples(index=False)}
+        order = ("mining", "refining", "manufacturing")
+        rows: dict[str, list[tuple[str, str, int]]] = {}
+        for rec in self.mineral_links.itertuples(index=False):
+            stage = str(rec.stage)
+            upstream = order[: order.index(stage) + 1][::-1] if stage in order else (stage,)
+            for st in upstream:
+                if (str(rec.mineral), st) in latest:
+                    rows.setdefault(str(rec.hs6), []).append((str(rec.mineral), st, latest[(str(rec.mineral), st)]))
+                    break
+        return [(h, c, s, y, 1.0 / len(v)) for h, v in sorted(rows.items()) for c, s, y in v]
+
+    @cached_property
     def world_stats(self) -> pd.DataFrame:
-        shares = (
+        """World concentration per HS6; ``world_basis`` says which data each row rests on."""
+        base = (
             tables.baci_world_shares_sql(self.y, self.world_sources)
             if self.world_sources
             else tables.icio_world_shares_sql()
         )
+        shares = tables.usgs_world_shares_sql(self.mineral_stages, base)
         return self.sql(tables.world_stats_sql(shares, self.importer, self.y, self.importer_sources)).set_index("hs6")
+
+    @cached_property
+    def criticality_inputs(self) -> pd.DataFrame:
+        """Per HS6: end use (BEC), productive use and breadth of use (BEA, else ICIO), designation."""
+        return criticality_inputs(self.warehouse, self.mineral_links)
 
     @cached_property
     def tariff_line_stats(self) -> pd.DataFrame:

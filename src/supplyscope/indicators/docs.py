@@ -2,12 +2,57 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from supplyscope.config import DIMENSIONS, load_settings
 from supplyscope.indicators.registry import REGISTRY
 
 
-def render_markdown() -> str:
-    """The indicator reference: every registered indicator with its formula, data and default setting."""
+def _method_tables(correlation: pd.DataFrame, weights: pd.DataFrame, basis: str) -> list[str]:
+    """Markdown for the effective group weights and the correlation matrix (indicators numbered)."""
+    out = [
+        "## Redundancy: correlations and effective weights",
+        "",
+        f"Computed on {basis}. Indicators that measure the same thing are grouped in the shipped settings "
+        "(`[indicator_groups.*]` in `defaults/scoring.toml`): a group carries one weight, shared by its members "
+        "in proportion to their own weights, and every member still shows in `explain` and the report.",
+        "",
+        "### Effective weights",
+        "",
+        "Mean share of the risk score (before criticality) carried by each group or ungrouped indicator "
+        "across the ranked products.",
+        "",
+        "| group / indicator | share | members |",
+        "|---|---:|---|",
+    ]
+    for g, r in weights.iterrows():
+        out.append(f"| `{g}` | {r['share'] * 100:.1f}% | {r['members']} |")
+    names = [str(c) for c in correlation.columns]
+    out += [
+        "",
+        "### Correlation matrix",
+        "",
+        "Spearman rank correlation across products (pairwise complete; indicators without variation or data "
+        "omitted). Columns are numbered as the rows.",
+        "",
+        "| # | indicator | " + " | ".join(str(i + 1) for i in range(len(names))) + " |",
+        "|---:|---|" + "---:|" * len(names),
+    ]
+    for i, n in enumerate(names):
+        cells = ["" if pd.isna(v) else f"{v:.2f}" for v in correlation.loc[n, names]]
+        out.append(f"| {i + 1} | `{n}` | " + " | ".join(cells) + " |")
+    out.append("")
+    return out
+
+
+def render_markdown(
+    correlation: pd.DataFrame | None = None, weights: pd.DataFrame | None = None, basis: str = ""
+) -> str:
+    """The indicator reference: every registered indicator with its formula, data and default setting.
+
+    With ``correlation`` and ``weights`` (from an assessment on the bundled data, computed by the
+    CLI) the page ends with the redundancy tables.
+    """
     settings = load_settings(known_indicators=set(REGISTRY))
     out = [
         "# Indicators",
@@ -42,4 +87,6 @@ def render_markdown() -> str:
                 f"- **Reference:** {ind.reference}",
                 "",
             ]
+    if correlation is not None and weights is not None:
+        out += _method_tables(correlation, weights, basis)
     return "\n".join(out)

@@ -80,7 +80,7 @@ def baci_world_shares_sql(year: int, sources: list[str]) -> str:
       WHERE year = {int(year)} AND source IN ({_sources(sources)})
       GROUP BY hs6, exporter
     )
-    SELECT hs6, exporter, v / SUM(v) OVER (PARTITION BY hs6) AS share FROM w WHERE v > 0
+    SELECT hs6, exporter, v / SUM(v) OVER (PARTITION BY hs6) AS share, 'BACI' AS basis FROM w WHERE v > 0
     """
 
 
@@ -93,10 +93,54 @@ def icio_world_shares_sql() -> str:
       FROM world_supply w JOIN yr ON w.year = yr.y
       WHERE w.output_usd > 0
     )
-    SELECT pi.hs6, ws.country AS exporter, SUM(pi.weight * ws.s) AS share
+    SELECT pi.hs6, ws.country AS exporter, SUM(pi.weight * ws.s) AS share, 'ICIO sector' AS basis
     FROM product_industry pi JOIN ws ON pi.industry = ws.sector
     WHERE pi.classification = 'ICIO2025'
     GROUP BY pi.hs6, ws.country
+    """
+
+
+def _literal(v: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9 ._()-]+", v):
+        raise ConfigError(f"not a plain code: {v!r}", key="minerals")
+    return f"'{v}'"
+
+
+def usgs_world_shares_sql(links: list[tuple[str, str, str, int, float]], base_sql: str) -> str:
+    """World shares from USGS stage production for mineral-linked HS6, ``base_sql`` shares for the rest.
+
+    ``links`` rows are (hs6, commodity, stage, year, weight): the production stage and year used for
+    the product and the weight of each mineral when an HS6 covers several (weights sum to 1). A
+    country's share is its production over the USGS world total; the residual ``OTHER`` row stays
+    in the total but is not a country (so HHI and top-3 are lower bounds).
+    """
+    if not links:
+        return base_sql
+    values = ", ".join(
+        f"({_literal(h)}, {_literal(c)}, {_literal(s)}, {int(y)}, {float(w)!r})" for h, c, s, y, w in links
+    )
+    return f"""
+    WITH l AS (SELECT * FROM (VALUES {values}) AS t(hs6, commodity, stage, year, w)),
+    p AS (SELECT year, country, commodity, stage, amount FROM production WHERE amount IS NOT NULL),
+    tot AS (
+      SELECT year, commodity, stage,
+             COALESCE(MAX(CASE WHEN country = 'WORLD' THEN amount END),
+                      SUM(CASE WHEN country <> 'WORLD' THEN amount ELSE 0 END)) AS world
+      FROM p GROUP BY year, commodity, stage
+    ),
+    usgs AS (
+      SELECT l.hs6, p.country AS exporter, SUM(l.w * p.amount / tot.world) AS share,
+             MAX('USGS ' || l.stage || ' ' || CAST(l.year AS VARCHAR)) AS basis
+      FROM l
+      JOIN p ON p.commodity = l.commodity AND p.stage = l.stage AND p.year = l.year
+      JOIN tot ON tot.commodity = l.commodity AND tot.stage = l.stage AND tot.year = l.year
+      WHERE p.country NOT IN ('WORLD', 'OTHER') AND tot.world > 0
+      GROUP BY l.hs6, p.country
+    ),
+    base AS ({base_sql})
+    SELECT hs6, exporter, share, basis FROM usgs WHERE share > 0
+    UNION ALL
+    SELECT hs6, exporter, share, basis FROM base WHERE hs6 NOT IN (SELECT hs6 FROM l)
     """
 
 
@@ -107,7 +151,7 @@ def world_stats_sql(shares_sql: str, importer: str, year: int, sources: list[str
     """
     return f"""
     WITH ws AS ({shares_sql}),
-    rk AS (SELECT hs6, exporter, share,
+    rk AS (SELECT hs6, exporter, share, basis,
                   ROW_NUMBER() OVER (PARTITION BY hs6 ORDER BY share DESC, exporter) AS r FROM ws),
     imp AS ({importer_flows_sql(importer, year, sources)}),
     cur AS (
@@ -124,7 +168,8 @@ def world_stats_sql(shares_sql: str, importer: str, year: int, sources: list[str
            SUM(CASE WHEN concern.iso3 IS NOT NULL THEN rk.share ELSE 0 END) AS world_concern_share,
            SUM(CASE WHEN liked.iso3 IS NOT NULL THEN rk.share ELSE 0 END) AS like_minded_world_share,
            SUM(CASE WHEN rk.share > 0.01 AND cur.iso3 IS NULL AND rk.exporter <> {_iso(importer)}
-                    THEN 1 ELSE 0 END) AS capable_alternatives
+                    THEN 1 ELSE 0 END) AS capable_alternatives,
+           MAX(rk.basis) AS world_basis
     FROM rk
     LEFT JOIN concern ON rk.exporter = concern.iso3
     LEFT JOIN liked ON rk.exporter = liked.iso3

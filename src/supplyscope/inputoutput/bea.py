@@ -32,26 +32,14 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from supplyscope.data.paths import bundled
+from supplyscope.data.sources.io_tables import BEA_FILES, read_bea_files
 from supplyscope.errors import DataError, NotFoundError
 
 from .model import IOTable
 
 BEA_TABLES = {
-    "detail2017": (
-        "io/bea/Detail_Use_2017_PRO_BeforeRedef_17sch.parquet",
-        "io/bea/Detail_Make_2017_BeforeRedef_17sch.parquet",
-        "io/bea/Detail_Import_2017_BeforeRedef_17sch.parquet",
-        "io/bea/Detail_IndustryCodeName_2017.parquet",
-        "USD million, 2017",
-    ),
-    "summary2023": (
-        "io/bea/Summary_Use_2023_PRO_BeforeRedef_17sch.parquet",
-        "io/bea/Summary_Make_2023_BeforeRedef_17sch.parquet",
-        "io/bea/Summary_Import_2023_BeforeRedef_17sch.parquet",
-        "io/bea/Summary_IndustryCodeName_2017.parquet",
-        "USD million, 2023",
-    ),
+    "detail2017": (*BEA_FILES["detail2017"], "USD million, 2017"),
+    "summary2023": (*BEA_FILES["summary2023"], "USD million, 2023"),
 }
 """Bundled BEA tables: use, make, import, industry names, unit."""
 
@@ -188,13 +176,13 @@ def load_bea(table: str = "summary2023") -> IOTable:
     """A bundled BEA table as an industry-by-industry system: ``"detail2017"`` or ``"summary2023"``."""
     if table not in BEA_TABLES:
         raise NotFoundError("BEA table", table, BEA_TABLES)
-    use_f, make_f, imp_f, names_f, unit = BEA_TABLES[table]
-    names_df = pd.read_parquet(bundled(names_f))
+    use_f, make_f, imp_f, _, unit = BEA_TABLES[table]
+    use, make, imports, names_df = read_bea_files(table)
     names = dict(zip(names_df.iloc[:, 0].astype(str), names_df.iloc[:, 1].astype(str), strict=True))
     return industry_by_industry(
-        pd.read_parquet(bundled(use_f)),
-        pd.read_parquet(bundled(make_f)),
-        pd.read_parquet(bundled(imp_f)),
+        use,
+        make,
+        imports,
         name=f"BEA {table}",
         unit=unit,
         names=names,

@@ -22,12 +22,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from supplyscope.data.paths import bundled
+from supplyscope.data.sources.io_tables import icio_npz_path, read_npz
 from supplyscope.errors import DataError
 
 from .model import IOTable
 
-ICIO_2022 = "io/oecd_icio2025_y2022_80c50s.npz"
 ICIO_SECTORS = "io/oecd_icio2025_sector_codes.parquet"
 ICIO_UNIT = "USD million, 2022"
 ICIO_NAME = "OECD ICIO 2025 release, 2022 (80 countries x 50 sectors)"
@@ -182,12 +181,9 @@ def read_icio_npz(path: str | Path, *, unit: str = ICIO_UNIT, name: str | None =
     recomputed ``Y`` must not be negative.
     """
     src = str(path)
-    try:
-        data = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise DataError(f"cannot read the table: {exc}", source=src) from exc
+    data = read_npz(path)
     need = ("Z", "gross_output", "final_and_row_demand", "value_added", "labels", "sector_names", "sectors")
-    missing = [k for k in need if k not in data.files]
+    missing = [k for k in need if k not in data]
     if missing:
         raise DataError(f"arrays missing: {missing}", source=src, field=missing[0])
     labels = [str(s) for s in data["labels"]]
@@ -221,7 +217,7 @@ def read_icio_npz(path: str | Path, *, unit: str = ICIO_UNIT, name: str | None =
 
 def icio_audit(path: str | Path | None = None) -> dict[str, object]:
     """The cleaning audit stored with the bundled ICIO extract (inactive nodes, capped columns, …)."""
-    data = np.load(path or bundled(ICIO_2022), allow_pickle=False)
+    data = read_npz(path)
     out: dict[str, object] = json.loads(str(data["audit"]))
     return out
 
@@ -229,4 +225,4 @@ def icio_audit(path: str | Path | None = None) -> dict[str, object]:
 @lru_cache(maxsize=1)
 def load_icio() -> IOTable:
     """The bundled OECD ICIO 2025-release table for 2022 (80 countries × 50 sectors), cached."""
-    return read_icio_npz(bundled(ICIO_2022), name=ICIO_NAME)
+    return read_icio_npz(icio_npz_path(), name=ICIO_NAME)

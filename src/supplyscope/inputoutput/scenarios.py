@@ -3,12 +3,23 @@
 Format (TOML; JSON is the same structure, ``{"scenario": [...]}``)::
 
     [[scenario]]
-    name = "PRC gallium/germanium restriction"
+    name = "gallium-export-restriction-chn-50pct"
     description = "..."          # optional
     [[scenario.shock]]
     country = "CHN"               # ISO3 in the ICIO
     sector = "C24B"               # ICIO sector code
-    cut = 0.5                     # fraction of the node's supply cut, 0..1
+    cut = 0.5                     # fraction of the restricted sales cut, 0..1
+    target = "exports"            # optional: "output" (default, all sales) or "exports"
+    partners = ["USA", "JPN"]     # optional, exports only: the restricted destinations (default all)
+    share = 0.0004                # optional: the product's share of the sector's sales (default 1)
+    share_basis = "..."           # how ``share`` was obtained (required when share < 1)
+
+The restricted sales of a shock are ``cut · share`` of the node's sales to the restricted buyers:
+every buyer (domestic and foreign, intermediate and final) for ``target = "output"``; the
+industries and final-demand columns of the foreign countries (or of ``partners``) for
+``target = "exports"``. A final-demand column counts as a country's when its label starts with
+that country's code (``USA_HFCE``); a table whose final demand is one aggregate column cannot
+split final-demand exports by destination, and only intermediate exports are then cut.
 """
 
 from __future__ import annotations
@@ -21,14 +32,31 @@ from typing import Any
 
 from supplyscope.errors import RuleError
 
+TARGETS = ("output", "exports")
+"""What a shock cuts: all the node's sales, or only its sales abroad."""
+
 
 @dataclass(frozen=True)
 class Shock:
-    """A cut of ``cut`` (0..1) in the supply of one node (``country``, ``sector``)."""
+    """A cut of ``cut`` (0..1) in the sales of one node (``country``, ``sector``).
+
+    ``target`` is ``"output"`` (all sales) or ``"exports"`` (sales to other countries, or to
+    ``partners`` only). ``share`` scales the cut to a product's share of the sector's sales, with
+    ``share_basis`` saying how it was obtained.
+    """
 
     country: str
     sector: str
     cut: float
+    target: str = "output"
+    partners: tuple[str, ...] = ()
+    share: float = 1.0
+    share_basis: str = ""
+
+    @property
+    def effective_cut(self) -> float:
+        """``cut · share``: the fraction of the restricted sales that is lost."""
+        return self.cut * self.share
 
 
 @dataclass(frozen=True)
@@ -47,7 +75,7 @@ def _fail(source: str, where: str, message: str) -> RuleError:
 def _parse_shock(raw: Any, source: str, where: str) -> Shock:
     if not isinstance(raw, dict):
         raise _fail(source, where, "a shock must be a table with country, sector and cut")
-    unknown = sorted(set(raw) - {"country", "sector", "cut"})
+    unknown = sorted(set(raw) - {"country", "sector", "cut", "target", "partners", "share", "share_basis"})
     if unknown:
         raise _fail(source, where, f"unknown keys {unknown}")
     for key in ("country", "sector", "cut"):
@@ -60,7 +88,35 @@ def _parse_shock(raw: Any, source: str, where: str) -> Shock:
         raise _fail(source, f"{where}.sector", f"must be a sector code, got {sector!r}")
     if isinstance(cut, bool) or not isinstance(cut, int | float) or not 0.0 <= float(cut) <= 1.0:
         raise _fail(source, f"{where}.cut", f"must be a number from 0 to 1, got {cut!r}")
-    return Shock(country=country.strip().upper(), sector=sector.strip(), cut=float(cut))
+    code = country.strip().upper()
+    target = raw.get("target", "output")
+    if target not in TARGETS:
+        raise _fail(source, f"{where}.target", f"must be one of {', '.join(TARGETS)}, got {target!r}")
+    partners = raw.get("partners", [])
+    if not isinstance(partners, list) or not all(isinstance(p, str) and p.strip() for p in partners):
+        raise _fail(source, f"{where}.partners", f"must be a list of country codes, got {partners!r}")
+    codes = tuple(dict.fromkeys(p.strip().upper() for p in partners))
+    if codes and target != "exports":
+        raise _fail(source, f"{where}.partners", 'partners are only allowed with target = "exports"')
+    if code in codes:
+        raise _fail(source, f"{where}.partners", f"{code} cannot restrict exports to itself")
+    share = raw.get("share", 1.0)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0.0 < float(share) <= 1.0:
+        raise _fail(source, f"{where}.share", f"must be a number in (0, 1], got {share!r}")
+    basis = raw.get("share_basis", "")
+    if not isinstance(basis, str):
+        raise _fail(source, f"{where}.share_basis", "must be text")
+    if float(share) < 1.0 and not basis.strip():
+        raise _fail(source, f"{where}.share_basis", "say how the share was obtained when share < 1")
+    return Shock(
+        country=code,
+        sector=sector.strip(),
+        cut=float(cut),
+        target=str(target),
+        partners=codes,
+        share=float(share),
+        share_basis=basis.strip(),
+    )
 
 
 def parse_scenarios(data: Any, source: str = "<scenarios>") -> list[Scenario]:

@@ -1,19 +1,28 @@
 """Critical minerals: stage concentration, partner coverage, price floors, subsidies and stockpiles.
 
 Data: USGS Mineral Commodity Summaries 2026 world tables (bundled), US critical-minerals lists,
-US imports for consumption 2024 by HS code. Analyses are pure functions on frames; the loaders
-read the bundled files.
+US imports for consumption 2024 by HS code and HTS10 line, refining-stage shares. Analyses are pure
+functions on frames; the bundled files are read by loaders under ``supplyscope.data.sources``
+(``usgs``, ``refining``, ``usgs_unit_values``, ``census_hts10``).
 """
 
 from __future__ import annotations
 
-from supplyscope.minerals.catalog import (
+from supplyscope.codes.minerals import (
     STAGES,
     HsCode,
     Mineral,
     load_catalog,
     load_hs_codes,
     resolve_mineral,
+)
+from supplyscope.data.sources.usgs_mcs import (
+    load_into_warehouse,
+    load_production,
+    parse_value,
+    read_mcs_world,
+    read_stage_table,
+    to_production,
 )
 from supplyscope.minerals.concentration import concentration_panel, hhi, stage_concentration, world_shares
 from supplyscope.minerals.coverage import Coverage, partner_coverage
@@ -29,14 +38,6 @@ from supplyscope.minerals.policy import (
 )
 from supplyscope.minerals.reliance import critical_lists, import_reliance, import_sources, list_status
 from supplyscope.minerals.trade import load_mineral_imports, mineral_imports, read_us_imports
-from supplyscope.minerals.usgs import (
-    load_into_warehouse,
-    load_production,
-    parse_value,
-    read_mcs_world,
-    read_stage_table,
-    to_production,
-)
 
 __all__ = [
     "STAGES",

@@ -1,6 +1,6 @@
 """Stage concentration: HHI, top-country share, PRC share and countries-of-concern share.
 
-Pure functions on the long production frame of :mod:`supplyscope.minerals.usgs`; nothing here
+Pure functions on the long production frame of :mod:`supplyscope.data.sources.usgs_mcs`; nothing here
 reads a file.
 
 Definitions (for one mineral, stage and year; ``q_i`` is country ``i``'s production and ``Q`` the
@@ -9,8 +9,9 @@ USGS world total for that table):
 * share ``s_i = q_i / Q``. ``Q`` is the published USGS world total (rounded), unless the listed
   rows (countries plus "other countries") add up to more than it, as they can after rounding; then
   ``Q`` is that sum, so shares never add up to more than 1. ``world_basis`` says which was used.
-* ``HHI = Σ (100 · s_i)²`` over the countries listed separately (0–10,000 scale of the US merger
-  guidelines). The "other countries" aggregate is not one producer and is left out, so the HHI is a
+* ``HHI = Σ s_i²`` over the countries listed separately, on the **0–1 scale** (multiply by
+  10,000 for the points of the US merger guidelines). The "other countries" aggregate is not one
+  producer and is left out, so the HHI is a
   lower bound when that row is large; withheld (``W``) countries cannot be counted either and are
   named in ``withheld``.
 * ``top_country`` / ``top_share``: the listed country with the largest ``s_i``.
@@ -26,8 +27,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from supplyscope.minerals.catalog import STAGES, Mineral, check_stage, load_catalog, resolve_mineral
-from supplyscope.minerals.usgs import MCS_SOURCE, OTHER, WORLD
+from supplyscope.codes.minerals import STAGES, Mineral, check_stage, load_catalog, resolve_mineral
+from supplyscope.data.sources.usgs_mcs import MCS_SOURCE, OTHER, WORLD
 
 CONCENTRATION_COLUMNS = [
     "mineral",
@@ -88,6 +89,13 @@ def _one(frame: pd.DataFrame, mineral: Mineral, stage: str, year: int, concern: 
     total, basis = world_total(rows)
     from_mcs = bool((rows["source"] == MCS_SOURCE).all())
     notes = [mineral.caveat.rstrip(".")] if mineral.caveat and from_mcs else []
+    if not from_mcs:
+        top_rows = countries.sort_values("amount", ascending=False)["note"].fillna("")
+        if len(top_rows) and top_rows.iloc[0]:
+            notes.append(f"top country: {top_rows.iloc[0]} (every row's citation is in the stage table)")
+    bounds = sorted(countries.loc[countries["status"] == "lower_bound", "country"])
+    if bounds:
+        notes.append(f"lower bound (more than): {', '.join(bounds)}; the shares and HHI are lower bounds")
     if total <= 0:
         return _unavailable(mineral, stage, f"world total for {year} is zero or missing")
     shares = (known.set_index("country")["amount"] / total).sort_values(ascending=False)
@@ -130,7 +138,7 @@ def stage_concentration(
 ) -> pd.DataFrame:
     """Concentration per mineral and stage, one row each, in :data:`CONCENTRATION_COLUMNS`.
 
-    ``long`` is the frame of :func:`~supplyscope.minerals.usgs.read_mcs_world` (optionally with
+    ``long`` is the frame of :func:`~supplyscope.data.sources.usgs_mcs.read_mcs_world` (optionally with
     user stage tables appended). Every stage the catalogue lists for a mineral gets a row; a stage
     without production data has ``status = "unavailable"`` and empty figures, never a guess.
     ``year`` defaults to the latest year with data for each mineral and stage.

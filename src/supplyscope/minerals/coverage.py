@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from supplyscope.minerals.catalog import Mineral, check_stage, load_catalog, resolve_mineral
+from supplyscope.codes.minerals import Mineral, check_stage, load_catalog, resolve_mineral
 from supplyscope.minerals.concentration import world_total
 from supplyscope.minerals.groups import CountryGroup
 

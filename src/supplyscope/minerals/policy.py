@@ -28,15 +28,14 @@ Formulas (per period ``t`` with import price ``p_t`` and import volume ``v_t``):
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from supplyscope.config import read_toml
 from supplyscope.errors import ConfigError
 
 DAYS_PER_YEAR = 365.0
@@ -81,13 +80,7 @@ def non_negative(value: float, key: str) -> float:
 def load_price_paths(path: Path | str) -> dict[str, PricePath]:
     """Price paths by mineral key from a TOML file (see the module docstring)."""
     source = str(path)
-    try:
-        with Path(path).open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError("price file not found", source=source) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", source=source) from None
+    data = read_toml(Path(path))
     out: dict[str, PricePath] = {}
     for name, raw in data.get("minerals", {}).items():
         key = f"minerals.{name}"

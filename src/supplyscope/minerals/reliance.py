@@ -1,8 +1,10 @@
 """US net import reliance, import sources (USGS MCS 2026) and the US critical-minerals lists.
 
 ``net_import_reliance_latest_raw`` is printed by USGS as a percentage of apparent consumption,
-sometimes as a bound (``>50``), sometimes per metal (``palladium 57; platinum 89``) and sometimes
-not at all; each form is kept with a status. ``import_sources`` lists, per import category,
+sometimes as a bound (``>50``) and sometimes per metal (``palladium 57; platinum 89``); where the
+bundled extraction left the cell blank the status is ``not_extracted`` (the chapter may state a
+figure that the extraction did not capture; it is not "not stated" by USGS). Each form is kept with
+a status. ``import_sources`` lists, per import category,
 ``Country NN%`` items; they become one row per category and country, with ``other`` kept as the
 aggregate code ``OTHER``.
 """
@@ -14,13 +16,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from supplyscope.data.paths import bundled
+from supplyscope.codes.minerals import load_catalog
+from supplyscope.data.sources.usgs import read_critical_lists_raw, read_reliance_raw
+from supplyscope.data.sources.usgs_mcs import OTHER, country_code
 from supplyscope.errors import DataError
-from supplyscope.minerals.catalog import load_catalog
-from supplyscope.minerals.usgs import OTHER, country_code
-
-RELIANCE_FILE = "minerals/usgs_mcs2026_us_import_reliance_and_sources.parquet"
-LISTS_FILE = "minerals/us_critical_minerals_list_2022_2025.parquet"
 
 _EXTRA_NAMES = {"republic of korea": "KOR", "other": OTHER}
 _ITEM = re.compile(r"^(?P<name>.+?)\s+(?P<pct>\d+(?:\.\d+)?)%$")
@@ -38,7 +37,7 @@ def _mineral_key(commodity: str) -> str:
 def _reliance(raw: str) -> list[tuple[str, float | None, str]]:
     text = raw.strip()
     if not text:
-        return [("all", None, "not_stated")]
+        return [("all", None, "not_extracted")]
     out: list[tuple[str, float | None, str]] = []
     for part in text.split(";"):
         m = re.match(r"^(?:(?P<metal>[a-z ]+?)\s+)?(?P<bound>>)?(?P<num>\d+(?:\.\d+)?)$", part.strip())
@@ -57,8 +56,7 @@ def _reliance(raw: str) -> list[tuple[str, float | None, str]]:
 @lru_cache(maxsize=1)
 def import_reliance() -> pd.DataFrame:
     """Net import reliance (fraction of apparent consumption, 2025e) per mineral and metal."""
-    path = bundled(RELIANCE_FILE)
-    raw = pd.read_parquet(path)
+    raw, path = read_reliance_raw()
     rows = []
     for i, rec in enumerate(raw.to_dict("records")):
         try:
@@ -91,8 +89,7 @@ def import_sources() -> pd.DataFrame:
 
     Items the source marks as partial (``(partial) ...``) are kept with ``partial = True``.
     """
-    path = bundled(RELIANCE_FILE)
-    raw = pd.read_parquet(path)
+    raw, path = read_reliance_raw()
     rows = []
     for i, rec in enumerate(raw.to_dict("records")):
         key = _mineral_key(str(rec["commodity"]))
@@ -130,8 +127,7 @@ def import_sources() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def critical_lists() -> pd.DataFrame:
     """The 2022 and 2025 US critical-minerals lists: mineral, on_2022_list, on_2025_list, added_in_2025."""
-    path = bundled(LISTS_FILE)
-    raw = pd.read_parquet(path)
+    raw, path = read_critical_lists_raw()
     out = raw[["mineral"]].copy()
     for col in ("on_2022_list", "on_2025_list", "added_in_2025"):
         bad = ~raw[col].isin(["True", "False"])

@@ -1,83 +1,112 @@
-"""US imports of each mineral, from the bundled Census HS10 import table and the HS code list.
+"""US imports of each mineral at its tariff line, from the Census HTS10 import table.
 
-The Census table reports the EU-27 as one partner (``EU27``) and Slovakia (``SVK``) separately as
-well, although Slovakia is inside the EU-27 figure. Here ``EU27`` is replaced by EU-27 minus
-Slovakia, so partners can be summed without double counting.
+Where a catalogued HS6 code bundles several minerals and the HTSUS splits it into lines
+(``[[line]]`` in ``hs_codes.toml``), each mineral gets the value of its own lines: HS 811292 is
+split into gallium 8112.92.10.00, germanium 8112.92.60.00/65.00, niobium 8112.92.40.00, vanadium
+8112.92.70.00 (indium and waste and scrap belong to no catalogued mineral). Other codes count
+in full for every mineral they cover (``shared`` True: an upper bound, never to be added across
+minerals). ``basis`` states which case applies. The Census table has values only (no quantities).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
-from supplyscope.data.paths import bundled
-from supplyscope.errors import DataError
-from supplyscope.minerals.catalog import HsCode, load_hs_codes
+from supplyscope.codes.minerals import HsCode, HsLine, load_hs_codes, load_hs_lines
+from supplyscope.data.sources.census_hts10 import TRADE_FILE, TRADE_SOURCE, read_hs6_imports, read_hts10_imports
 
-TRADE_FILE = "trade/us_imports_hs10_by_partner_2024.parquet"
-TRADE_SOURCE = "US Census Bureau, imports for consumption 2024 (HS10 by partner)"
-IMPORT_COLUMNS = ["mineral", "stage", "hs6", "shared", "partner", "value_usd"]
+IMPORT_COLUMNS = ["mineral", "stage", "hs6", "hts10", "shared", "partner", "value_usd", "basis"]
 
+read_us_imports = read_hs6_imports
+"""Imports by HS6 and partner (USD, 2024), EU27 net of Slovakia (kept under its old name)."""
 
-def read_us_imports(path: Path | str | None = None, hs6: Sequence[str] | None = None) -> pd.DataFrame:
-    """Imports for consumption by HS6 and partner (USD, 2024), with EU27 net of Slovakia."""
-    target = Path(path) if path is not None else bundled(TRADE_FILE)
-    cols = ["partner_iso3", "hs6", "imports_for_consumption_usd"]
-    df = pd.read_parquet(target, columns=cols)
-    if hs6 is not None:
-        df = df[df["hs6"].isin(list(hs6))]
-    bad = df["imports_for_consumption_usd"].isna() | (df["imports_for_consumption_usd"] < 0)
-    if bad.any():
-        raise DataError(
-            "import value missing or negative",
-            source=str(target),
-            row=int(bad.idxmax()) + 1,
-            field="imports_for_consumption_usd",
-        )
-    agg = df.groupby(["hs6", "partner_iso3"], as_index=False)["imports_for_consumption_usd"].sum()
-    agg = agg.rename(columns={"partner_iso3": "partner", "imports_for_consumption_usd": "value_usd"})
-    return net_eu27(agg, source=str(target))
+__all__ = [
+    "IMPORT_COLUMNS",
+    "TRADE_FILE",
+    "TRADE_SOURCE",
+    "import_value",
+    "load_mineral_imports",
+    "mineral_imports",
+    "mineral_lines",
+    "read_us_imports",
+]
 
 
-def net_eu27(frame: pd.DataFrame, *, source: str = TRADE_SOURCE) -> pd.DataFrame:
-    """Replace each EU27 value by EU27 minus SVK (same hs6); SVK above EU27 is a data error."""
-    svk = frame[frame["partner"] == "SVK"].set_index("hs6")["value_usd"]
-    out = frame.copy()
-    eu = out["partner"] == "EU27"
-    out.loc[eu, "value_usd"] = out.loc[eu, "value_usd"] - out.loc[eu, "hs6"].map(svk).fillna(0.0).to_numpy()
-    negative = eu & (out["value_usd"] < -0.5)
-    if negative.any():
-        hs6 = out.loc[negative, "hs6"].iloc[0]
-        raise DataError(
-            f"Slovakia's imports exceed the EU27 aggregate for hs6 {hs6}",
-            source=source,
-            field="imports_for_consumption_usd",
-        )
-    out.loc[eu, "value_usd"] = out.loc[eu, "value_usd"].clip(lower=0.0)
-    return out.reset_index(drop=True)
+def mineral_imports(
+    lines: pd.DataFrame, codes: Sequence[HsCode] | None = None, hs_lines: Sequence[HsLine] | None = None
+) -> pd.DataFrame:
+    """US imports per mineral, stage, code and partner (:data:`IMPORT_COLUMNS`), from HTS10 rows.
 
-
-def mineral_imports(imports: pd.DataFrame, codes: Sequence[HsCode] | None = None) -> pd.DataFrame:
-    """US imports per mineral, stage, HS6 and partner (:data:`IMPORT_COLUMNS`).
-
-    A code shared by several minerals (``shared`` True) appears once per mineral with its full
-    value: each mineral's total is an upper bound for that code, and totals must not be added
-    across minerals.
+    ``lines`` has ``hts10, hs6, partner, value_usd`` (see
+    :func:`~supplyscope.data.sources.census_hts10.read_hts10_imports`). ``hts10`` is the line for
+    line-level rows and empty for HS6-level rows.
     """
     hs = codes if codes is not None else load_hs_codes()
-    rows = [(m, c.stage, c.hs6, c.shared) for c in hs for m in c.minerals]
-    link = pd.DataFrame(rows, columns=["mineral", "stage", "hs6", "shared"])
-    out = link.merge(imports, on="hs6", how="inner")
+    hl = hs_lines if hs_lines is not None else load_hs_lines()
+    split = {line.hs6 for line in hl}
+    frames: list[pd.DataFrame] = []
+    by_line = pd.DataFrame(
+        [(m, ln.stage, ln.hs6, ln.hts10, ln.shared, f"line value: {ln.citation}") for ln in hl for m in ln.minerals],
+        columns=["mineral", "stage", "hs6", "hts10", "shared", "basis"],
+    )
+    if not by_line.empty:
+        frames.append(by_line.merge(lines[["hts10", "partner", "value_usd"]], on="hts10", how="inner"))
+    whole = [(m, c.stage, c.hs6, "", c.shared) for c in hs if c.hs6 not in split for m in c.minerals]
+    link = pd.DataFrame(whole, columns=["mineral", "stage", "hs6", "hts10", "shared"])
+    hs6_totals = lines.groupby(["hs6", "partner"], as_index=False)["value_usd"].sum()
+    whole_rows = link.merge(hs6_totals, on="hs6", how="inner")
+    whole_rows["basis"] = [
+        f"HS6 {h} in full" + (" (also covers other minerals: an upper bound)" if sh else "")
+        for h, sh in zip(whole_rows["hs6"], whole_rows["shared"], strict=True)
+    ]
+    frames.append(whole_rows)
+    out = pd.concat(frames, ignore_index=True)
     return (
         out[IMPORT_COLUMNS]
-        .sort_values(["mineral", "stage", "hs6", "value_usd"], ascending=[True, True, True, False])
+        .sort_values(["mineral", "stage", "hs6", "hts10", "value_usd"], ascending=[True, True, True, True, False])
         .reset_index(drop=True)
     )
 
 
 def load_mineral_imports() -> pd.DataFrame:
-    """The bundled 2024 US imports of every catalogued mineral's HS codes."""
+    """The bundled 2024 US imports of every catalogued mineral, at the tariff line where there is one."""
     codes = load_hs_codes()
-    return mineral_imports(read_us_imports(hs6=[c.hs6 for c in codes]), codes)
+    return mineral_imports(read_hts10_imports(hs6=[c.hs6 for c in codes]), codes, load_hs_lines())
+
+
+def mineral_lines(mineral: str, imports: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per code of one mineral: ``stage, hs6, hts10, shared, value_usd, basis`` (partners summed).
+
+    The per-line view that other areas (the assessment's chokepoint flags, reports) can call.
+    """
+    imp = imports if imports is not None else load_mineral_imports()
+    sel = imp[imp["mineral"] == mineral]
+    return sel.groupby(["stage", "hs6", "hts10", "shared", "basis"], as_index=False)["value_usd"].sum()
+
+
+def import_value(mineral: str, stage: str | None = None, imports: pd.DataFrame | None = None) -> tuple[float, str]:
+    """2024 US import value (USD) of one mineral (optionally one stage) and the codes it sums, as text.
+
+    The text names the tariff lines used and warns when a code also covers other minerals (then the
+    value is an upper bound).
+    """
+    per = mineral_lines(mineral, imports)
+    if stage is not None:
+        per = per[per["stage"] == stage]
+    codes = [
+        f"HTS10 {h[:4]}.{h[4:6]}.{h[6:8]}.{h[8:]}" if h else f"HS6 {c}"
+        for c, h in zip(per["hs6"], per["hts10"], strict=True)
+    ]
+    text = "codes " + ", ".join(codes) if codes else "no codes"
+    shared = sorted(
+        {
+            f"HTS10 {h}" if h else f"HS6 {c}"
+            for c, h, sh in zip(per["hs6"], per["hts10"], per["shared"], strict=True)
+            if sh
+        }
+    )
+    if shared:
+        text += f"; {', '.join(shared)} also cover other minerals, so the value is an upper bound"
+    return float(per["value_usd"].sum()), text

@@ -12,10 +12,10 @@ from supplyscope.network.build import Problem, TableSource, build_graph, check_g
 from supplyscope.network.chokepoints import Chokepoint, Structure, structure
 from supplyscope.network.flags import Flag, ListHit, RegionMatcher, Screener, default_screener, flag_nodes
 from supplyscope.network.model import KINDS, UNDISCLOSED, UNKNOWN, SupplyGraph
-from supplyscope.network.rollup import CountryShare, Rollup, TierMix, hhi, tier_rollup
+from supplyscope.network.rollup import CountryShare, Rollup, TierMix, tier_rollup
 from supplyscope.network.templates import read_graph
 from supplyscope.network.trace import TraceResult, trace
-from supplyscope.network.tradebasis import default_basis, us_imports_2024
+from supplyscope.network.tradebasis import trade_basis
 
 __all__ = [
     "KINDS",
@@ -40,13 +40,11 @@ __all__ = [
     "bom_dict",
     "build_graph",
     "check_graph",
-    "default_basis",
     "default_screener",
     "flag_nodes",
-    "hhi",
     "read_graph",
     "structure",
     "tier_rollup",
     "trace",
-    "us_imports_2024",
+    "trade_basis",
 ]

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from supplyscope.data.paths import bundled
+from supplyscope.codes import countries
 from supplyscope.errors import DataError
 from supplyscope.network.graphmath import FloatArray, IntArray, find_cycle_nodes
 from supplyscope.network.model import (
@@ -59,8 +59,7 @@ class TableSource:
 @lru_cache(maxsize=1)
 def iso3_codes() -> frozenset[str]:
     """ISO 3166 alpha-3 codes of the bundled location table, plus the aggregates in ``AGGREGATES``."""
-    table = pd.read_parquet(bundled("countries/locations.parquet"), columns=["iso3_code"])
-    return frozenset(str(c) for c in table["iso3_code"].dropna()) | frozenset(AGGREGATES)
+    return countries.iso3_codes() | frozenset(AGGREGATES)
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:

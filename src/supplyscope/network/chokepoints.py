@@ -5,11 +5,11 @@ All analyses look only at the part of the graph upstream of the final product's 
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import rustworkx as rx
 
 from supplyscope.network.graphmath import (
     FloatArray,
@@ -73,22 +73,11 @@ def _cut_vertices_and_bridges(
     m: int, lo: IntArray, hi: IntArray, multiplicity: IntArray
 ) -> tuple[IntArray, list[tuple[int, int]]]:
     """Articulation points and bridges of the undirected simple graph on ``m`` nodes."""
-    if importlib.util.find_spec("rustworkx") is not None:
-        import rustworkx as rx
-
-        g = rx.PyGraph(multigraph=False)
-        g.add_nodes_from(range(m))
-        g.extend_from_edge_list(list(zip(lo.tolist(), hi.tolist(), strict=True)))
-        aps = np.array(sorted(rx.articulation_points(g)), dtype=np.int64)
-        found = {(min(pair), max(pair)) for pair in rx.bridges(g)}  # the stub types pairs as tuple[int]
-    else:  # plain networkx when rustworkx is not installed (slower on large graphs)
-        import networkx as nx
-
-        gx = nx.Graph()
-        gx.add_nodes_from(range(m))
-        gx.add_edges_from(zip(lo.tolist(), hi.tolist(), strict=True))
-        aps = np.array(sorted(nx.articulation_points(gx)), dtype=np.int64)
-        found = {(min(a, b), max(a, b)) for a, b in nx.bridges(gx)}
+    g = rx.PyGraph(multigraph=False)
+    g.add_nodes_from(range(m))
+    g.extend_from_edge_list(list(zip(lo.tolist(), hi.tolist(), strict=True)))
+    aps = np.array(sorted(rx.articulation_points(g)), dtype=np.int64)
+    found = {(min(pair), max(pair)) for pair in rx.bridges(g)}  # the stub types pairs as tuple[int]
     multi = {(int(a), int(b)) for a, b, c in zip(lo, hi, multiplicity, strict=True) if c > 1}
     return aps, sorted(found - multi)
 

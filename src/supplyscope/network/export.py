@@ -23,26 +23,28 @@ import json
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
-from followthemoney import model
-from followthemoney.proxy import EntityProxy
 
-from supplyscope.data.paths import bundled
+from supplyscope.codes import countries
 from supplyscope.errors import DataError
+from supplyscope.extras import require
 from supplyscope.network.build import TableSource, build_graph
 from supplyscope.network.model import SupplyGraph
+
+if TYPE_CHECKING:
+    from followthemoney.model import Model
+    from followthemoney.proxy import EntityProxy
 
 PREFIX = "supplyscope:"
 
 
 @lru_cache(maxsize=1)
 def _iso_maps() -> tuple[dict[str, str], dict[str, str]]:
-    loc = pd.read_parquet(bundled("countries/locations.parquet"), columns=["iso3_code", "iso2_code"]).dropna()
-    to2 = {str(a): str(b).lower() for a, b in zip(loc["iso3_code"], loc["iso2_code"], strict=True)}
+    to2 = countries.iso3_to_iso2()
     return to2, {b: a for a, b in to2.items()}
 
 
@@ -52,12 +54,20 @@ def _kw(entity: EntityProxy, key: str, value: object) -> None:
     entity.add("keywords", f"{PREFIX}{key}={value!r}" if isinstance(value, float) else f"{PREFIX}{key}={value}")
 
 
+def _model() -> Model:
+    """The FollowTheMoney schema model; the ``[ftm]`` extra provides it."""
+    ftm: Any = require("followthemoney", "FollowTheMoney export and import")
+    model: Model = ftm.model
+    return model
+
+
 def _company_id(graph: SupplyGraph, node_id: str) -> str:
-    return str(model.make_entity("Company").make_id("supplyscope-network", graph.name, "node", node_id))
+    return str(_model().make_entity("Company").make_id("supplyscope-network", graph.name, "node", node_id))
 
 
 def to_ftm(graph: SupplyGraph) -> Iterator[EntityProxy]:
     """FollowTheMoney entities for every node, ownership link and supply edge."""
+    model = _model()
     to2, _ = _iso_maps()
     nodes = graph.nodes
     ids = set(nodes["id"])
@@ -138,6 +148,7 @@ def _keywords(e: EntityProxy) -> dict[str, str]:
 
 def from_ftm(entities: Iterable[dict[str, Any]], *, source: str = "ftm") -> SupplyGraph:
     """Rebuild a graph from entities written by :func:`to_ftm` (dicts as in the JSON lines)."""
+    model = _model()
     proxies = [model.get_proxy(d) for d in entities]
     by_id = {p.id: p for p in proxies}
     node_of: dict[str, str] = {}

@@ -74,19 +74,10 @@ class Flag:
         }
 
 
-def literal_xinjiang(text: str | None, country: str | None) -> str | None:
-    """Fallback matcher used when ``supplyscope.screening`` is absent: the word 'Xinjiang' only."""
-    if text and "xinjiang" in text.lower():
-        return "xinjiang"
-    return None
-
-
 def default_screener(db: Path | str | None = None) -> tuple[Screener | None, RegionMatcher]:
-    """Adapters over ``supplyscope.screening`` when installed; ``(None, literal_xinjiang)`` otherwise."""
-    try:
-        from supplyscope import screening
-    except ModuleNotFoundError:
-        return None, literal_xinjiang
+    """Adapters over :mod:`supplyscope.screening`: the list index and the Xinjiang region matcher."""
+    from supplyscope import screening
+
     index = screening.load_index(db)
 
     def screen(name: str, country: str | None, address: str | None) -> list[ListHit]:

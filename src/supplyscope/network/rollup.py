@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from supplyscope.indicators.concentration import hhi
 from supplyscope.network.graphmath import FloatArray, tier_masses
 from supplyscope.network.model import UNDISCLOSED, UNKNOWN, SupplyGraph
 
@@ -63,15 +64,6 @@ class Rollup:
     throughput: FloatArray  # per node: share of the final product's inputs passing through it
 
 
-def hhi(shares: FloatArray) -> float | None:
-    """Herfindahl–Hirschman index on a 0–1 scale of the shares renormalised to sum to 1."""
-    total = float(shares.sum())
-    if total <= 0:
-        return None
-    s = shares / total
-    return float((s * s).sum())
-
-
 def _mix(codes: np.ndarray, names: np.ndarray, weights: FloatArray) -> tuple[CountryShare, ...]:
     sums = np.bincount(codes, weights=weights, minlength=len(names))
     order = np.lexsort((names, -sums))
@@ -112,7 +104,7 @@ def tier_rollup(graph: SupplyGraph, *, max_tiers: int | None = None) -> Rollup:
             TierMix(
                 tier=k,
                 countries=countries,
-                hhi=hhi(np.array([c.share for c in countries])),
+                hhi=hhi(np.array([c.share for c in countries]), normalise=True),
                 known=float(m[known].sum()),
                 unknown=float(m[unknown_c].sum()) + carried_unknown,
                 undisclosed=float(m[undisclosed].sum()) + carried_undisclosed,

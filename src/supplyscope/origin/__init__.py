@@ -12,12 +12,17 @@ from supplyscope.origin.duty import DutyStack, duty_stack
 from supplyscope.origin.flip import Flip, what_flips
 from supplyscope.origin.graduated import simulate_graduated_301
 from supplyscope.origin.hts import HtsSchedule, load_hts
-from supplyscope.origin.nonpreferential import NonPreferentialResult, evaluate_nonpreferential
+from supplyscope.origin.nonpreferential import (
+    NonPreferentialResult,
+    Section301Origin,
+    evaluate_nonpreferential,
+    section301_origin,
+)
 from supplyscope.origin.preferential import PreferentialResult, evaluate_preferential
 from supplyscope.origin.rates import parse_rate, parse_special
 from supplyscope.origin.report import OriginReport, evaluate_bom
 from supplyscope.origin.rules import compile_rule
-from supplyscope.origin.section232 import load_section232, section232_covered
+from supplyscope.origin.section232 import section232_covered
 from supplyscope.origin.section301 import load_section301, section301_lists_for
 
 __all__ = [
@@ -31,6 +36,7 @@ __all__ = [
     "OriginReport",
     "Override",
     "PreferentialResult",
+    "Section301Origin",
     "available_agreements",
     "bom_from_dict",
     "compile_rule",
@@ -42,12 +48,12 @@ __all__ = [
     "load_agreement",
     "load_bom",
     "load_hts",
-    "load_section232",
     "load_section301",
     "parse_rate",
     "parse_special",
     "section232_covered",
     "section301_lists_for",
+    "section301_origin",
     "simulate_graduated_301",
     "what_flips",
 ]

@@ -20,6 +20,7 @@ from supplyscope.origin.rules import (
     NoShift,
     Process,
     Rule,
+    SteelAluminumPurchases,
     TariffShift,
     WhollyObtained,
     YarnForward,
@@ -270,6 +271,24 @@ def _eval(rule: Rule, ctx: _Ctx, depth: int) -> bool:
         ok = lvc >= rule.percent - 1e-9
         steps.append(Step(_describe(rule), ok, f"LVC = {hw:,.2f} / {base:,.2f} = {lvc:.2f}%", depth))
         return ok
+    if isinstance(rule, SteelAluminumPurchases):
+        tot = bom.costs.get("steel_aluminum_purchases")
+        org = bom.costs.get("steel_aluminum_originating_purchases")
+        if not tot or org is None:
+            steps.append(
+                Step(
+                    _describe(rule),
+                    False,
+                    "needs costs.steel_aluminum_purchases and steel_aluminum_originating_purchases "
+                    "(the producer's purchases in the prior year)",
+                    depth,
+                )
+            )
+            return False
+        share = 100.0 * org / tot
+        ok = share >= rule.percent - 1e-9
+        steps.append(Step(_describe(rule), ok, f"originating {org:,.2f} / {tot:,.2f} = {share:.2f}%", depth))
+        return ok
     raise AssertionError(f"unhandled rule {rule!r}")
 
 
@@ -362,18 +381,22 @@ def material_status(
                 )
             )
             continue
-        status[m.id] = m.origin in agreement.parties
-        steps.append(
-            Step(
-                f"material {m.id}: status not declared",
-                status[m.id],
-                f"assumed {'originating' if status[m.id] else 'non-originating'} because its origin "
-                f"{m.origin} is {'a' if status[m.id] else 'not a'} party; declare 'originating' "
-                "to override",
-                1,
-            )
-        )
+        ok = status[m.id] = m.origin in agreement.parties
+        steps.append(Step(_undeclared_rule(m.id), ok, _assumed(m.origin, ok), 1))
     return status, steps
+
+
+@lru_cache(maxsize=4096)
+def _undeclared_rule(mid: str) -> str:
+    return f"material {mid}: status not declared"
+
+
+@lru_cache(maxsize=4096)
+def _assumed(origin: str, ok: bool) -> str:
+    return (
+        f"assumed {'originating' if ok else 'non-originating'} because its origin {origin} is "
+        f"{'a' if ok else 'not a'} party; declare 'originating' to override"
+    )
 
 
 def evaluate_preferential(

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
-from supplyscope.origin.agreements import get_agreement
+from supplyscope.errors import DataError, RuleError
+from supplyscope.origin.agreements import Agreement, available_agreements, get_agreement
 from supplyscope.origin.bom import BOM
 from supplyscope.origin.duty import DutyStack, duty_stack
 from supplyscope.origin.flip import Flip, what_flips
-from supplyscope.origin.nonpreferential import NonPreferentialResult, evaluate_nonpreferential
+from supplyscope.origin.nonpreferential import (
+    NonPreferentialResult,
+    Section301Origin,
+    evaluate_nonpreferential,
+    section301_origin,
+)
 from supplyscope.origin.preferential import PreferentialResult, evaluate_preferential
 
 
@@ -22,6 +29,8 @@ class OriginReport:
     non_preferential: NonPreferentialResult
     duties: DutyStack | None
     flips: list[Flip] = field(default_factory=list)
+    origin_301: Section301Origin | None = None
+    preferential_unsupported: str | None = None
 
     @property
     def qualifies(self) -> bool:
@@ -52,33 +61,80 @@ class OriginReport:
                 "duty_usd": d.duty_usd,
                 "de_minimis_eligible": d.de_minimis_eligible,
                 "reasons": d.reasons,
+                "section301_origin": self.origin_301.to_dict() if self.origin_301 else None,
             },
+            "section301_origin": self.origin_301.to_dict() if self.origin_301 else None,
             "flip": [f.to_dict() for f in self.flips],
+            "flip_gaps": list(dict.fromkeys(f.gap for f in self.flips if f.gap)),
+            "preferential_unsupported": self.preferential_unsupported,
         }
 
 
 def evaluate_bom(
     bom: BOM,
-    agreement: str | None = None,
+    agreement: str | Agreement | None = None,
     *,
     de_minimis_exclusions: bool = False,
     premium: float | None = None,
     flips: bool = True,
+    origin_301_mode: str = "part102",
 ) -> OriginReport:
-    """Evaluate a BOM: preferential origin under ``agreement`` (if named), non-preferential origin,
-    the US duty stack at the non-preferential origin, and what would flip a failing good."""
-    agr = get_agreement(agreement) if agreement else None
-    pref = evaluate_preferential(bom, agr, {}) if agr else None
+    """Evaluate a BOM: preferential origin under ``agreement`` (a name, or a loaded rule set), the
+    non-preferential origin, the US duty stack, and what would flip a failing good.
+
+    ``origin_301_mode``: ``part102`` (the 19 CFR 102 result) or ``substantial_transformation`` (a labelled
+    judgement-call proxy, see :func:`section301_origin`) decides the origin used for Section 301.
+    """
+    agr = get_agreement(agreement) if isinstance(agreement, str) else agreement
+    pref = None
+    unsupported = None
+    if agr is not None:
+        try:
+            pref = evaluate_preferential(bom, agr, {})
+        except RuleError as exc:
+            if isinstance(exc, DataError):  # a malformed rule or BOM, not a coverage gap
+                raise
+            unsupported = f"{exc} — preferential origin not decided (see `supplyscope origin-coverage`)"
     nonpref = evaluate_nonpreferential(bom, cache={})
+    o301 = section301_origin(bom, nonpref, origin_301_mode)
     duties = None
     if len(bom.hts) >= 8:
-        duties = duty_stack(
-            bom.hts,
-            nonpref.origin,
-            bom.value,
-            agreement=agr.name if agr else None,
-            qualifies=pref.qualifies if pref else None,
-            de_minimis_exclusions=de_minimis_exclusions,
-        )
+        duties = _duties(bom, nonpref, o301, agr if pref is not None else None, pref, de_minimis_exclusions)
     flip_list = what_flips(bom, agr, premium=premium) if (agr and flips and pref and not pref.qualifies) else []
-    return OriginReport(bom, pref, nonpref, duties, flip_list)
+    return OriginReport(bom, pref, nonpref, duties, flip_list, o301, unsupported)
+
+
+def _duties(
+    bom: BOM,
+    nonpref: NonPreferentialResult,
+    o301: Section301Origin,
+    agr: Agreement | None,
+    pref: PreferentialResult | None,
+    de_minimis_exclusions: bool,
+) -> DutyStack:
+    """Call the duty stack; pass the Section 301 origin and its basis when the stack accepts them."""
+    params = inspect.signature(duty_stack).parameters
+    known = agr is not None and agr.name.upper() in {a.upper() for a in available_agreements()}
+    kwargs: dict[str, Any] = {
+        "agreement": agr.name if agr is not None and known else None,
+        "qualifies": pref.qualifies if pref else None,
+        "de_minimis_exclusions": de_minimis_exclusions,
+    }
+    origin = nonpref.origin
+    if "origin_301" in params:
+        kwargs["origin_301"] = o301.origin
+        if "origin_301_basis" in params:
+            kwargs["origin_301_basis"] = o301.basis
+    elif o301.origin != nonpref.origin:
+        origin = o301.origin  # the stack takes one origin: the 301 mode decides it, and the reason says so
+    d = duty_stack(bom.hts, origin, bom.value, **kwargs)
+    if agr is not None and not known:
+        d.reasons.append(f"preference: {agr.name} is a user rule set with no HTS program code; MFN shown")
+    if "origin_301" not in params:
+        d.reasons.append(
+            f"Section 301 origin {o301.origin} ({o301.mode}"
+            + (", judgement call" if o301.judgement else "")
+            + f"): {o301.basis}"
+            + (f"; the whole stack was computed at {origin}" if origin != nonpref.origin else "")
+        )
+    return d

@@ -28,6 +28,10 @@ A rule is a mapping with exactly one of these keys:
     ``{processes: [names], text: str}`` — a processing requirement the BOM must declare.
 ``lvc``
     ``{percent: p, wage_usd_per_hour: 16}`` — labor value content (USMCA autos).
+``steel_aluminum_purchases``
+    ``{percent: 70}`` — the vehicle producer's originating purchases of steel and aluminum are at least
+    ``percent`` of its North American purchases of them (USMCA automotive appendix Art. 6); the BOM
+    gives ``costs.steel_aluminum_purchases`` and ``costs.steel_aluminum_originating_purchases``.
 ``any_of`` / ``all_of``
     a list of rules: combination (either/or) and hybrid (both) rules.
 
@@ -41,8 +45,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from supplyscope.errors import RuleError
+from supplyscope.errors import DataError, RuleError
 from supplyscope.origin.codes import parse_range
+
+
+class RuleNodeError(DataError, RuleError):
+    """A rule definition is malformed; ``field`` is the node path (``rules[3].rule.any_of[0].rvc``)."""
+
 
 Ranges = tuple[tuple[str, str], ...]
 RVC_METHODS = ("transaction_value", "net_cost", "build_down", "build_up", "value_plus_processing")
@@ -114,6 +123,12 @@ class LVC:
 
 
 @dataclass(frozen=True, slots=True)
+class SteelAluminumPurchases:
+    percent: float
+    kind: str = "steel_aluminum_purchases"
+
+
+@dataclass(frozen=True, slots=True)
 class NewOrDifferent:
     kind: str = "new_or_different"
 
@@ -139,6 +154,7 @@ Rule = (
     | YarnForward
     | Process
     | LVC
+    | SteelAluminumPurchases
     | NewOrDifferent
     | AnyOf
     | AllOf
@@ -152,6 +168,7 @@ KINDS = (
     "yarn_forward",
     "process",
     "lvc",
+    "steel_aluminum_purchases",
     "new_or_different",
     "any_of",
     "all_of",
@@ -164,39 +181,50 @@ def _ranges(v: Any, where: str) -> Ranges:
     if isinstance(v, str):
         v = [v]
     if not isinstance(v, Sequence):
-        raise RuleError(f"{where}: expected a list of HS codes or ranges, got {v!r}")
-    try:
-        return tuple(parse_range(str(x)) for x in v)
-    except ValueError as exc:
-        raise RuleError(f"{where}: {exc}") from None
+        raise RuleNodeError(f"expected a list of HS codes or ranges, got {v!r}", field=f"{where}")
+    out = []
+    for i, x in enumerate(v):
+        try:
+            lo, hi = parse_range(str(x))
+        except ValueError as exc:
+            raise RuleNodeError(str(exc), field=f"{where}[{i}]") from None
+        if lo.ljust(10, "0") > hi.ljust(10, "9"):
+            raise RuleNodeError(f"reversed range {x!r}: the start is after the end", field=f"{where}[{i}]")
+        out.append((lo, hi))
+    return tuple(out)
+
+
+def padded(rng: tuple[str, str]) -> tuple[str, str]:
+    """A range as 10-digit bounds (``('8507', '8507')`` -> ``('8507000000', '8507999999')``)."""
+    return rng[0].ljust(10, "0"), rng[1].ljust(10, "9")
 
 
 def _pct(v: Any, where: str) -> float:
     if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= float(v) <= 100:
-        raise RuleError(f"{where}: expected a percentage 0-100, got {v!r}")
+        raise RuleNodeError(f"expected a percentage 0-100, got {v!r}", field=f"{where}")
     return float(v)
 
 
 def _only(params: Mapping[str, Any], allowed: set[str], where: str) -> None:
     extra = sorted(set(params) - allowed)
     if extra:
-        raise RuleError(f"{where}: unknown key(s) {extra}; allowed: {sorted(allowed)}")
+        raise RuleNodeError(f"unknown key(s) {extra}; allowed: {sorted(allowed)}", field=f"{where}")
 
 
 def compile_rule(spec: Any, where: str = "rule") -> Rule:
     """Validate a rule written as data and return its node; :class:`RuleError` names the path."""
     if not isinstance(spec, Mapping) or len(spec) != 1:
-        raise RuleError(f"{where}: a rule is a mapping with exactly one of {list(KINDS)}, got {spec!r}")
+        raise RuleNodeError(f"a rule is a mapping with exactly one of {list(KINDS)}, got {spec!r}", field=f"{where}")
     ((kind, params),) = spec.items()
     w = f"{where}.{kind}"
     if kind in ("any_of", "all_of"):
         if not isinstance(params, list) or len(params) < 1:
-            raise RuleError(f"{w}: expected a non-empty list of rules")
+            raise RuleNodeError("expected a non-empty list of rules", field=f"{w}")
         subs = tuple(compile_rule(p, f"{w}[{i}]") for i, p in enumerate(params))
         return AnyOf(subs) if kind == "any_of" else AllOf(subs)
     params = params or {}
     if not isinstance(params, Mapping):
-        raise RuleError(f"{w}: expected a mapping of parameters, got {params!r}")
+        raise RuleNodeError(f"expected a mapping of parameters, got {params!r}", field=f"{w}")
     if kind == "tariff_shift":
         _only(params, {"level", "except_from", "from", "outside_group", "tolerance_percent"}, w)
         level_raw = params.get("level")
@@ -204,10 +232,10 @@ def compile_rule(spec: Any, where: str = "rule") -> Rule:
         if level_raw is not None:
             level = _LEVELS.get(str(level_raw).lower())
             if level is None:
-                raise RuleError(f"{w}.level: unknown level {level_raw!r}; use chapter/heading/subheading")
+                raise RuleNodeError(f"unknown level {level_raw!r}; use chapter/heading/subheading", field=f"{w}.level")
         frm = _ranges(params.get("from"), f"{w}.from")
         if level is None and not frm:
-            raise RuleError(f"{w}: give a level or 'from' ranges")
+            raise RuleNodeError("give a level or 'from' ranges", field=f"{w}")
         tol = params.get("tolerance_percent")
         return TariffShift(
             level,
@@ -226,10 +254,10 @@ def compile_rule(spec: Any, where: str = "rule") -> Rule:
         _only(params, {"methods", "traced"}, w)
         methods = params.get("methods")
         if not isinstance(methods, Mapping) or not methods:
-            raise RuleError(f"{w}.methods: expected a mapping method -> percent")
+            raise RuleNodeError("expected a mapping method -> percent", field=f"{w}.methods")
         for m in methods:
             if m not in RVC_METHODS:
-                raise RuleError(f"{w}.methods: unknown method {m!r}; known: {list(RVC_METHODS)}")
+                raise RuleNodeError(f"unknown method {m!r}; known: {list(RVC_METHODS)}", field=f"{w}.methods")
         return RVC(
             tuple((str(m), _pct(t, f"{w}.methods.{m}")) for m, t in methods.items()),
             _ranges(params.get("traced"), f"{w}.traced"),
@@ -248,13 +276,18 @@ def compile_rule(spec: Any, where: str = "rule") -> Rule:
         _only(params, {"processes", "text"}, w)
         procs = params.get("processes")
         if not isinstance(procs, list) or not procs:
-            raise RuleError(f"{w}.processes: expected a non-empty list of process names")
+            raise RuleNodeError("expected a non-empty list of process names", field=f"{w}.processes")
         return Process(tuple(str(p) for p in procs), str(params.get("text", "")))
     if kind == "lvc":
         _only(params, {"percent", "wage_usd_per_hour"}, w)
         wage = params.get("wage_usd_per_hour", 16.0)
+        if isinstance(wage, bool) or not isinstance(wage, int | float) or not 0 < float(wage) < float("inf"):
+            raise RuleNodeError(f"expected a positive wage in USD/hour, got {wage!r}", field=f"{w}.wage_usd_per_hour")
         return LVC(_pct(params.get("percent"), f"{w}.percent"), float(wage))
-    raise RuleError(f"{where}: unknown rule kind {kind!r}; known: {list(KINDS)}")
+    if kind == "steel_aluminum_purchases":
+        _only(params, {"percent"}, w)
+        return SteelAluminumPurchases(_pct(params.get("percent"), f"{w}.percent"))
+    raise RuleNodeError(f"unknown rule kind {kind!r}; known: {list(KINDS)}", field=f"{where}")
 
 
 def describe(rule: Rule) -> str:
@@ -295,6 +328,8 @@ def describe(rule: Rule) -> str:
         return f"process: {', '.join(rule.processes)}" + (f" ({rule.text})" if rule.text else "")
     if isinstance(rule, LVC):
         return f"labor value content >= {rule.percent:g}% at >= ${rule.wage_usd_per_hour:g}/hour"
+    if isinstance(rule, SteelAluminumPurchases):
+        return f"originating steel and aluminum purchases >= {rule.percent:g}% of the producer's purchases"
     if isinstance(rule, AnyOf):
         return "any of: " + " | ".join(describe(r) for r in rule.rules)
     return "all of: " + " & ".join(describe(r) for r in rule.rules)

@@ -1,81 +1,28 @@
-"""Section 232 coverage as a configurable list of HTS prefixes (modelled, not from the data).
-
-Rates come from the chapter 99 heading named for each measure in the loaded HTS; product coverage
-comes from ``defaults/section232.toml`` (or a user file), each entry citing its proclamation.
-"""
+"""Section 232 coverage for origin callers, from the one dated definition in :mod:`supplyscope.tariffs`."""
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from datetime import date
 
-from supplyscope.errors import ConfigError, DataError, NotFoundError
-from supplyscope.origin.codes import clean_hts, in_any, parse_range
-from supplyscope.origin.hts import HtsSchedule, default_schedule
+from supplyscope.tariffs.codes import clean_hts
+from supplyscope.tariffs.measures import Measure, default_config
+from supplyscope.tariffs.section301 import default_index
 
-DEFAULT_232 = Path(__file__).resolve().parent / "defaults" / "section232.toml"
+__all__ = ["section232_covered", "section232_measures_for"]
 
 
-@dataclass(frozen=True)
-class Measure232:
-    """One Section 232 measure: name, chapter 99 heading, rate read from the HTS, covered prefixes."""
-
-    name: str
-    heading: str
-    rate: float | None
-    rate_text: str | None
-    legal: str
-    prefixes: tuple[tuple[str, str], ...]
-
-    def covers(self, hts: str) -> bool:
-        return in_any(hts, self.prefixes)
-
-
-def load_section232(path: str | Path | None = None, *, schedule: HtsSchedule | None = None) -> list[Measure232]:
-    """Read a Section 232 coverage TOML; raises :class:`ConfigError` naming the bad key."""
-    p = Path(path) if path is not None else DEFAULT_232
-    try:
-        cfg = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read Section 232 config: {exc}", source=str(p)) from None
-    sched = schedule or default_schedule()
-    out = []
-    for i, m in enumerate(cfg.get("measure", [])):
-        for key in ("name", "heading", "legal", "prefixes"):
-            if key not in m:
-                raise ConfigError("missing key", key=f"measure[{i}].{key}", source=str(p))
-        try:
-            prefixes = tuple(parse_range(x) for x in m["prefixes"])
-        except ValueError as exc:
-            raise ConfigError(str(exc), key=f"measure[{i}].prefixes", source=str(p)) from None
-        rate_text = None
-        rate = None
-        try:
-            line = sched.line(m["heading"])
-            rate_text = line.general
-            parsed = line.general_rate()
-            rate = parsed.ad_valorem if parsed and parsed.fully_ad_valorem else None
-        except (NotFoundError, DataError):
-            raise ConfigError(
-                f"chapter 99 heading {m['heading']} is not in the HTS", key=f"measure[{i}].heading", source=str(p)
-            ) from None
-        out.append(Measure232(str(m["name"]), str(m["heading"]), rate, rate_text, str(m["legal"]), prefixes))
-    return out
-
-
-@lru_cache(maxsize=1)
-def default_measures() -> tuple[Measure232, ...]:
-    return tuple(load_section232())
-
-
-def section232_measures_for(hts: str, measures: tuple[Measure232, ...] | None = None) -> list[Measure232]:
-    """The modelled Section 232 measures covering an HTS8/HTS10."""
+def section232_measures_for(hts: str, on: date | None = None) -> list[Measure]:
+    """The Section 232 measures (any country) whose product scope covers ``hts`` and that are in force ``on``."""
     code = clean_hts(hts, field="hts", lengths=(6, 8, 10))
-    return [m for m in (measures if measures is not None else default_measures()) if m.covers(code)]
+    day = on or date.today()
+    lists = default_index().lists_for(code) if len(code) >= 8 else frozenset()
+    return [
+        m
+        for m in default_config().measures
+        if m.program == "232" and m.kind != "flag" and m.in_force(day) and m.covers_product(code, lists)
+    ]
 
 
-def section232_covered(hts: str) -> bool:
-    """True when the HTS falls under a modelled Section 232 measure (see ``defaults/section232.toml``)."""
-    return bool(section232_measures_for(hts))
+def section232_covered(hts: str, on: date | None = None) -> bool:
+    """True when a Section 232 measure in force ``on`` (default today) covers the HTS code."""
+    return bool(section232_measures_for(hts, on))

@@ -10,8 +10,6 @@ rule whose text names materials by description rather than by code ("manufacture
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -19,14 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import pandas as pd
-
-from supplyscope.data.paths import BUNDLED_DIR, bundled
-from supplyscope.errors import NotFoundError, RuleError
+from supplyscope.codes.countries import iso3_to_iso2
+from supplyscope.data.sources import rules_of_origin
+from supplyscope.errors import RuleError
 from supplyscope.origin.agreements import Agreement, RuleEntry
 from supplyscope.origin.rules import Rule, compile_rule
-
-UK_DIR = BUNDLED_DIR / "origin" / "uk_psr"
 
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _ABBR = re.compile(r"<abbr[^>]*>([^<]*)</abbr>\s*:?")
@@ -319,19 +314,8 @@ def _short_range(lo: str, hi: str) -> str:
     return lo if lo == hi else f"{lo}-{hi}"
 
 
-def uk_scheme_names() -> list[str]:
-    """Names of the bundled UK schemes (file stems), e.g. ``japan``, ``cptpp``, ``eu``."""
-    meta = "uk_roo_schemes_metadata.json.gz"
-    return sorted(p.name[: -len(".json.gz")] for p in UK_DIR.glob("*.json.gz") if p.name != meta)
-
-
-def _rule_sets(scheme: str) -> list[dict[str, Any]]:
-    p = UK_DIR / f"{scheme}.json.gz"
-    if not p.exists():
-        raise NotFoundError("UK scheme", scheme, uk_scheme_names())
-    with gzip.open(p, "rt", encoding="utf-8") as fh:
-        sets: list[dict[str, Any]] = json.load(fh)["rule_sets"]
-    return sets
+uk_scheme_names = rules_of_origin.uk_scheme_names
+_rule_sets = rules_of_origin.read_uk_rule_sets
 
 
 def _compile_set(rs: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Compiled]]:
@@ -379,20 +363,18 @@ def uk_agreement(scheme: str) -> Agreement:
         (),
         str(meta.get("title", f"UK {key} rules of origin")),
         tuple(entries),
-        source=str(UK_DIR / f"{key}.json.gz"),
+        source=str(rules_of_origin.uk_scheme_file(key)),
     )
 
 
 @lru_cache(maxsize=1)
 def _metadata() -> dict[str, dict[str, Any]]:
-    with gzip.open(bundled("origin/uk_psr/uk_roo_schemes_metadata.json.gz"), "rt", encoding="utf-8") as fh:
-        return {s["scheme_code"]: s for s in json.load(fh)["schemes"]}
+    return {s["scheme_code"]: s for s in rules_of_origin.read_uk_metadata()["schemes"]}
 
 
 @lru_cache(maxsize=1)
 def _iso2_to_iso3() -> dict[str, str]:
-    loc = pd.read_parquet(bundled("countries/locations.parquet"), columns=["iso2_code", "iso3_code"]).dropna()
-    return dict(zip(loc["iso2_code"].astype(str), loc["iso3_code"].astype(str), strict=True))
+    return {two.upper(): three for three, two in iso3_to_iso2().items()}
 
 
 def uk_coverage(scheme: str | None = None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import plotly.io as pio
 
 from supplyscope.indicators.registry import REGISTRY
@@ -28,6 +29,17 @@ def _num(v: float | None, digits: int = 3) -> str:
     return '<span class="na">n/a</span>' if v is None else f"{v:.{digits}g}"
 
 
+def _criticality_line(rec: dict[str, Any]) -> str:
+    crit = rec.get("criticality")
+    if not crit:
+        return ""
+    comps = ", ".join(f"{html.escape(str(k))} {html.escape(str(v))}" for k, v in crit.get("components", {}).items())
+    return (
+        f"<p><b>Criticality</b> {_num(crit.get('score'), 3)} (mode {html.escape(str(crit.get('mode')))}, factor "
+        f"{_num(crit.get('factor'), 3)}; risk score {_num(rec.get('risk_score'), 3)}): {comps}.</p>"
+    )
+
+
 def _entity_section(rec: dict[str, Any], key: str) -> str:
     code = html.escape(str(rec[key]))
     rows = []
@@ -38,7 +50,8 @@ def _entity_section(rec: dict[str, Any], key: str) -> str:
             f"<tr><td class=l title='{html.escape(ind.formula)}'>{name}</td><td class=l>{ind.dimension}</td>"
             f"<td>{_num(item['value'])}</td><td>{item['thresholds'][0]:g} → {item['thresholds'][1]:g}</td>"
             f"<td>{item['weight']:g}</td><td>{_num(item['risk'], 3)}</td><td>{_num(item['contribution'], 3)}</td>"
-            f"<td class=l>{reason or html.escape(item.get('basis', ''))}</td></tr>"
+            f"<td class=l>{reason or html.escape(item.get('basis', ''))}"
+            f"{' <b>(proxy)</b>' if item.get('proxy') else ''}</td></tr>"
         )
     sup = "".join(
         f"<tr><td class=l>{html.escape(s['country'])}</td><td>{s['value_usd'] / 1e6:,.1f}</td>"
@@ -60,9 +73,10 @@ def _entity_section(rec: dict[str, Any], key: str) -> str:
         )
     return (
         f"<section class=entity id='e{code}'><h2>{code} — {html.escape(rec['description'])}</h2>"
-        f"<p>Overall score <b>{_num(rec['score'], 3)}</b>, rank {rec['rank']} "
+        f"<p>Overall score <b>{_num(rec['score'], 3)}</b>, rank {rec['rank']} of {rec.get('of', '?')} "
         f"(90% interval under weight perturbation: {rec['rank_interval'][0]}–{rec['rank_interval'][1]}); "
         f"{dims}. Main driver: <b>{rec['main_driver']}</b>. Imports ${rec['import_value_usd'] / 1e6:,.1f} M.</p>"
+        + _criticality_line(rec)
         + extra
         + "<table><tr><th class=l>indicator</th><th class=l>dimension</th><th>value</th><th>thresholds "
         "(no risk → full)</th><th>weight</th><th>risk</th><th>contribution</th><th class=l>basis / reason</th></tr>"
@@ -78,12 +92,46 @@ def _entity_section(rec: dict[str, Any], key: str) -> str:
     )
 
 
-def write_report(result: dict[str, Any], all_scores: list[float], path: Path, title: str) -> Path:
-    """Write the ranking, heat map, dimension charts and one drill-down section per listed entity."""
+def _method_section(correlation: pd.DataFrame | None, group_weights: pd.DataFrame | None) -> str:
+    """Effective weight of each indicator group and the indicator correlation matrix."""
+    out = ""
+    if group_weights is not None and not group_weights.empty:
+        rows = "".join(
+            f"<tr><td class=l>{html.escape(str(g))}</td><td>{r['share'] * 100:.1f}%</td>"
+            f"<td class=l>{html.escape(str(r['members']))}</td></tr>"
+            for g, r in group_weights.iterrows()
+        )
+        out += (
+            "<h2>Effective weights</h2><p class=note>Mean share of the risk score carried by each indicator group "
+            "(redundant indicators share one group weight) or ungrouped indicator, across the ranked entities.</p>"
+            "<table><tr><th class=l>group / indicator</th><th>share</th><th class=l>members</th></tr>"
+            + rows
+            + "</table>"
+        )
+    if correlation is not None and not correlation.empty:
+        labels = [str(c) for c in correlation.columns]
+        matrix = [[None if pd.isna(v) else round(float(v), 2) for v in row] for row in correlation.to_numpy()]
+        out += _div(
+            figures.correlation_heatmap(labels, matrix, "Spearman correlation of indicators across entities"), False
+        )
+    return out
+
+
+def write_report(
+    result: dict[str, Any],
+    all_scores: list[float],
+    path: Path,
+    title: str,
+    *,
+    correlation: pd.DataFrame | None = None,
+    group_weights: pd.DataFrame | None = None,
+) -> Path:
+    """Write the ranking, heat map, dimension charts, method tables and one drill-down per listed entity."""
     key = "hs6" if result.get("level", "product") == "product" else "industry"
-    records = result["products"]
+    records = result["entities"] if "entities" in result else result["products"]
     ranking = "".join(
-        f"<tr><td>{r['rank']}</td><td class=l><a href='#e{html.escape(str(r[key]))}'>{html.escape(str(r[key]))}</a>"
+        f"<tr><td>{r['rank']} of {r.get('of', result['count']):,}</td>"
+        f"<td class=l><a href='#e{html.escape(str(r[key]))}'>{html.escape(str(r[key]))}</a>"
         f"</td><td class=l>{html.escape(r['description'][:80])}</td><td>{_num(r['score'], 3)}</td>"
         f"<td>{r['rank_interval'][0]}–{r['rank_interval'][1]}</td>"
         + "".join(f"<td>{_num(v, 3)}</td>" for v in r["dimensions"].values())
@@ -103,6 +151,7 @@ def write_report(result: dict[str, Any], all_scores: list[float], path: Path, ti
         + "</table>"
         + _div(figures.heatmap(records, key), False)
         + _div(figures.dimension_bars(records[:30], key), False)
+        + _method_section(correlation, group_weights)
         + "".join(_entity_section(r, key) for r in records)
     )
     page = (

@@ -13,7 +13,10 @@ def heatmap(records: list[dict[str, Any]], key: str) -> go.Figure:
     """Entities (rows, ranked) × indicators (columns), coloured by risk 0–100; grey where unavailable."""
     names = list(records[0]["indicators"]) if records else []
     z = [[r["indicators"][n]["risk"] for n in names] for r in records]
-    text = [[_fmt(r["indicators"][n]["value"]) for n in names] for r in records]
+    text = [
+        [_fmt(r["indicators"][n]["value"]) + ("*" if r["indicators"][n].get("proxy") else "") for n in names]
+        for r in records
+    ]
     labels = [f"{r[key]} {r['description'][:40]}" for r in records]
     fig = go.Figure(
         go.Heatmap(
@@ -29,7 +32,8 @@ def heatmap(records: list[dict[str, Any]], key: str) -> go.Figure:
         )
     )
     fig.update_layout(
-        title="Risk by indicator (rows ranked by overall score; blank = unavailable)",
+        title="Risk by indicator (rows ranked by overall score; blank = unavailable; "
+        "value* = sector proxy, not product data)",
         height=max(400, 22 * len(records) + 200),
         yaxis={"autorange": "reversed"},
         xaxis={"tickangle": -45},
@@ -67,6 +71,33 @@ def contributions(record: dict[str, Any]) -> go.Figure:
         title="Contribution to the overall score (points)",
         height=max(300, 22 * len(items) + 120),
         margin={"l": 260},
+    )
+    return fig
+
+
+def correlation_heatmap(labels: list[str], matrix: list[list[float | None]], title: str) -> go.Figure:
+    """A symmetric correlation matrix (−1..1) as a heat map with the coefficients printed."""
+    text = [[_fmt(v) for v in row] for row in matrix]
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix,
+            x=labels,
+            y=labels,
+            text=text,
+            texttemplate="%{text}",
+            zmin=-1,
+            zmax=1,
+            colorscale="RdBu",
+            reversescale=True,
+            hovertemplate="%{y} × %{x}: %{z:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=title,
+        height=max(500, 28 * len(labels) + 250),
+        yaxis={"autorange": "reversed"},
+        xaxis={"tickangle": -45},
+        margin={"l": 260, "b": 220},
     )
     return fig
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,17 +14,44 @@ from supplyscope.config import DIMENSIONS, Settings
 from supplyscope.errors import NotFoundError
 from supplyscope.indicators.base import Unavailable
 from supplyscope.indicators.context import Context
+from supplyscope.indicators.diversity import WORLD
 from supplyscope.indicators.registry import REGISTRY
 from supplyscope.scoring import industries as industry_agg
+from supplyscope.scoring.criticality import criticality_score
+from supplyscope.scoring.method import Method, method_of
 from supplyscope.scoring.scores import Scores, score
 from supplyscope.scoring.sensitivity import rank_intervals
 
 Progress = Callable[[str], None]
 
+WORLD_INDICATORS = tuple(n for n, i in REGISTRY.items() if WORLD in i.requires)
+"""Indicators computed from world supply shares; each value carries its basis."""
+
+CRITICALITY_COMPONENTS = ("end_use", "productive_use", "breadth", "user_industries", "designated")
+LIST_KEY = "entities"
+"""The one key of the ranked list in :meth:`Assessment.to_dict`."""
+
+
+def basis_kind(basis: str | None) -> str | None:
+    """'USGS stage', 'BACI' or 'ICIO sector' from a world-supply basis string.
+
+    'USGS stage' means country shares of one mineral stage from the ``production`` table (USGS MCS,
+    or another source loaded there, named in the basis text).
+    """
+    if basis is None or (isinstance(basis, float) and np.isnan(basis)):
+        return None
+    if basis.startswith("mineral stage"):
+        return "USGS stage"
+    return "BACI" if basis.startswith("BACI") else "ICIO sector"
+
 
 @dataclass
 class Assessment:
-    """A scored ranking with everything needed to explain each number."""
+    """A scored ranking with everything needed to explain each number.
+
+    ``top`` limits the entities listed by :meth:`to_dict` (the universe and every rank ``of`` N
+    stay those of the whole assessment).
+    """
 
     level: str
     importer: str
@@ -38,80 +66,275 @@ class Assessment:
     filters: dict[str, Any] = field(default_factory=dict)
     flags: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """Extra per-entity flags shown beside the score (e.g. mineral-stage chokepoints), not scored."""
+    world_basis: pd.Series | None = None
+    """Per entity: which data its world-supply values rest on (USGS stage, BACI or ICIO sector)."""
+    criticality_inputs: pd.DataFrame | None = None
+    method: Method | None = None
+    dimension_of: dict[str, str] = field(default_factory=dict)
+    top: int | None = None
 
     @property
     def key(self) -> str:
         return "hs6" if self.level == "product" else "industry"
 
+    @property
+    def count(self) -> int:
+        """N, the size of the ranked universe."""
+        return len(self.scores.index)
+
     def order(self) -> pd.Index:
         """Entities from highest to lowest score (ties by code)."""
-        s = self.scores.overall.fillna(-1.0).round(9)
-        frame = pd.DataFrame({"s": s, "code": s.index})
-        return pd.Index(frame.sort_values(["s", "code"], ascending=[False, True]).index)
+        return pd.Index(self.rank.sort_values(kind="stable").index)
+
+    def main_drivers(self) -> pd.Series:
+        """The indicator with the largest contribution per entity (one vectorised argmax)."""
+        c = self.scores.contributions.to_numpy(dtype=float)
+        empty = np.isnan(c).all(axis=1)
+        best = np.argmax(np.where(np.isnan(c), -np.inf, c), axis=1)
+        names = np.array(self.scores.indicators, dtype=object)[best]
+        return pd.Series(np.where(empty, None, names), index=self.scores.index, dtype=object)
 
     def main_driver(self, code: str) -> str | None:
-        c = self.scores.contributions.loc[code]
-        return None if c.isna().all() else str(c.idxmax())
+        d = self.main_drivers().get(code)
+        return None if d is None else str(d)
 
-    def record(self, code: str) -> dict[str, Any]:
+    def _criticality_record(self, code: str) -> dict[str, Any]:
+        s = self.scores
+        c = None if s.criticality is None else s.criticality.get(code)
+        out: dict[str, Any] = {"score": None if c is None or pd.isna(c) else round(float(c), 2)}
+        if self.method is not None:
+            cs = self.method.criticality
+            out["mode"] = cs.mode
+            out["factor"] = None if s.scale is None else round(float(s.scale[s.index.get_loc(code)]), 4)
+        comps: dict[str, Any] = {}
+        if self.criticality_inputs is not None and code in self.criticality_inputs.index:
+            row = self.criticality_inputs.loc[code]
+            for name in CRITICALITY_COMPONENTS:
+                v = row.get(name)
+                if name == "designated":
+                    comps[name] = bool(v) if v is not None and not pd.isna(v) else False
+                else:
+                    comps[name] = None if v is None or pd.isna(v) else round(float(v), 4)
+            for extra in ("end_use_class", "linkage_basis", "designated_minerals"):
+                if extra in row.index and isinstance(row[extra], str) and row[extra]:
+                    comps[extra] = row[extra]
+        out["components"] = comps
+        return out
+
+    def record(self, code: str, drivers: pd.Series | None = None) -> dict[str, Any]:
         """The contract record of one entity."""
         if code not in self.scores.index:
             raise NotFoundError(self.key, code, list(self.order()[:50]))
         s = self.scores
         pos = s.index.get_loc(code)
+        wb = None if self.world_basis is None else self.world_basis.get(code)
+        wb = None if wb is None or pd.isna(wb) else str(wb)
         indicators: dict[str, Any] = {}
         for name in s.indicators:
             value = s.values.at[code, name]
             item: dict[str, Any] = {
                 "value": None if pd.isna(value) else float(value),
                 "risk": None if pd.isna(s.risk.at[code, name]) else round(float(s.risk.at[code, name]), 2),
-                "weight": float(s.weight.at[code, name]),
+                "weight": round(float(s.weight.at[code, name]), 6),
                 "thresholds": [float(s.no_risk.at[code, name]), float(s.full_risk.at[code, name])],
                 "contribution": None
                 if pd.isna(s.contributions.at[code, name])
                 else round(float(s.contributions.at[code, name]), 3),
-                "dimension": REGISTRY[name].dimension,
+                "dimension": self.dimension_of.get(name, REGISTRY[name].dimension),
             }
+            group = self.method.group_of(name) if self.method else None
+            if group is not None:
+                item["group"] = group.name
             if name in self.reasons:
                 item["reason"] = self.reasons[name]
             elif pd.isna(value):
                 item["reason"] = f"no value for this {self.key} (no data in {self.bases.get(name, 'the source')})"
             if name in self.bases:
                 item["basis"] = self.bases[name]
+            if name in WORLD_INDICATORS and name not in self.reasons:
+                item["basis"] = wb or self.bases.get(name, "")
+                item["basis_kind"] = basis_kind(wb)
+                item["proxy"] = basis_kind(wb) == "ICIO sector"
             indicators[name] = item
         meta = self.meta.loc[code]
         lo, hi = self.rank_interval[pos]
+        driver = (drivers if drivers is not None else self.main_drivers()).get(code)
         return {
             self.key: code,
             "description": str(meta["description"]),
             "score": None if pd.isna(s.overall[code]) else round(float(s.overall[code]), 2),
+            "risk_score": None
+            if s.risk_score is None or pd.isna(s.risk_score[code])
+            else round(float(s.risk_score[code]), 2),
+            "criticality": self._criticality_record(code),
             "rank": int(self.rank[code]),
+            "of": self.count,
             "rank_interval": [int(lo), int(hi)],
             "import_value_usd": float(meta["import_value"]),
             "dimensions": {
                 d: None if pd.isna(s.dimensions.at[code, d]) else round(float(s.dimensions.at[code, d]), 2)
                 for d in DIMENSIONS
             },
-            "main_driver": self.main_driver(code),
+            "main_driver": None if driver is None else str(driver),
+            "world_basis": wb,
             "indicators": indicators,
             "flags": self.flags.get(code, []),
         }
 
-    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+    def entities(self, top: int | None = None) -> list[dict[str, Any]]:
+        """Records from highest to lowest score, the first ``top`` (default: the result's own ``top``)."""
+        n = top if top is not None else self.top
         codes = list(self.order())
-        if top is not None:
-            codes = codes[:top]
-        plural = "products" if self.level == "product" else "industries"
+        drivers = self.main_drivers()
+        return [self.record(c, drivers) for c in (codes if n is None else codes[:n])]
+
+    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+        """The JSON contract: one list of entities under :data:`LIST_KEY`, ``count`` = N."""
         return {
             "importer": self.importer,
             "year": self.year,
             "level": self.level,
-            "count": len(self.scores.index),
+            "count": self.count,
             "filters": self.filters,
             "notes": self.notes,
-            plural: [self.record(c) for c in codes],
-            **({"products": [self.record(c) for c in codes]} if plural != "products" else {}),
+            LIST_KEY: self.entities(top),
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per entity in rank order: scores, criticality, dimensions, every value and risk."""
+        s = self.scores
+        out = self.meta[["description", "import_value"]].copy()
+        out.insert(0, self.key, s.index)
+        out["score"] = s.overall
+        out["risk_score"] = s.risk_score
+        out["criticality"] = s.criticality
+        out["rank"] = self.rank
+        out["of"] = self.count
+        out["rank_lo"] = self.rank_interval[:, 0]
+        out["rank_hi"] = self.rank_interval[:, 1]
+        for d in s.dimensions.columns:
+            out[f"dim_{d}"] = s.dimensions[d]
+        out["main_driver"] = self.main_drivers()
+        if self.world_basis is not None:
+            out["world_basis"] = self.world_basis.reindex(s.index)
+        if self.criticality_inputs is not None:
+            for c in CRITICALITY_COMPONENTS:
+                out[f"crit_{c}"] = self.criticality_inputs[c].reindex(s.index)
+        for n in s.indicators:
+            out[f"value_{n}"] = s.values[n]
+            out[f"risk_{n}"] = s.risk[n]
+        return out.sort_values("rank")
+
+    def correlation(self) -> pd.DataFrame:
+        """Spearman rank correlation of every indicator pair across the ranked entities (pairwise complete)."""
+        v = self.scores.values.dropna(axis=1, how="all")
+        v = v.loc[:, v.nunique() > 1]
+        return v.rank().corr(method="pearson", min_periods=30)
+
+    def effective_weights(self) -> pd.DataFrame:
+        """Mean share of the risk score each group (or ungrouped indicator) carries across entities."""
+        s = self.scores
+        w = s.weight.to_numpy(dtype=float)
+        avail = ~np.isnan(s.risk.to_numpy(dtype=float))
+        wa = np.where(avail, w, 0.0)
+        dims = [self.dimension_of.get(n, REGISTRY[n].dimension) for n in s.indicators]
+        dim_w = self.filters.get("dimension_weights", dict.fromkeys(DIMENSIONS, 1.0))
+        per_dim = {d: wa[:, [i for i, x in enumerate(dims) if x == d]].sum(axis=1) for d in set(dims)}
+        dw = np.stack([np.where(per_dim.get(d, np.zeros(len(wa))) > 0, dim_w[d], 0.0) for d in DIMENSIONS], axis=1)
+        dtot = dw.sum(axis=1)
+        share = np.zeros_like(wa)
+        for j, d in enumerate(dims):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share[:, j] = np.where(per_dim[d] > 0, dw[:, DIMENSIONS.index(d)] / dtot * wa[:, j] / per_dim[d], 0.0)
+        rows = []
+        for j, name in enumerate(s.indicators):
+            g = self.method.group_of(name) if self.method else None
+            rows.append({"group": g.name if g else name, "indicator": name, "share": float(np.nanmean(share[:, j]))})
+        df = pd.DataFrame(rows)
+        out = df.groupby("group", sort=False).agg(share=("share", "sum"), members=("indicator", lambda x: ", ".join(x)))
+        return out.sort_values("share", ascending=False)
+
+    def to_tables(self) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+        """Frames and JSON metadata that :meth:`from_tables` turns back into the same assessment (for caching)."""
+        s = self.scores
+        frames = {
+            "values": s.values,
+            "risk": s.risk,
+            "weight": s.weight,
+            "no_risk": s.no_risk,
+            "full_risk": s.full_risk,
+            "dimensions": s.dimensions,
+            "contributions": s.contributions,
+            "meta": self.meta,
+            "entity": pd.DataFrame(
+                {
+                    "overall": s.overall,
+                    "risk_score": s.risk_score,
+                    "criticality": s.criticality,
+                    "scale": s.scale,
+                    "offset": s.offset,
+                    "rank": self.rank,
+                    "rank_lo": self.rank_interval[:, 0],
+                    "rank_hi": self.rank_interval[:, 1],
+                    "world_basis": self.world_basis.reindex(s.index) if self.world_basis is not None else None,
+                },
+                index=s.index,
+            ),
+        }
+        if self.criticality_inputs is not None:
+            frames["criticality_inputs"] = self.criticality_inputs
+        meta = {
+            "level": self.level,
+            "importer": self.importer,
+            "year": self.year,
+            "reasons": self.reasons,
+            "bases": self.bases,
+            "notes": self.notes,
+            "filters": self.filters,
+            "flags": self.flags,
+            "dimension_of": self.dimension_of,
+        }
+        return {k: v.rename_axis("_index") for k, v in frames.items()}, json.loads(json.dumps(meta, default=str))
+
+    @classmethod
+    def from_tables(cls, frames: dict[str, pd.DataFrame], meta: dict[str, Any], method: Method | None) -> Assessment:
+        f = {k: v.rename_axis(None) for k, v in frames.items()}
+        e = f["entity"]
+        idx = e.index
+        scores = Scores(
+            index=idx,
+            indicators=list(f["values"].columns),
+            values=f["values"],
+            risk=f["risk"],
+            weight=f["weight"],
+            no_risk=f["no_risk"],
+            full_risk=f["full_risk"],
+            dimensions=f["dimensions"],
+            overall=e["overall"],
+            contributions=f["contributions"],
+            risk_score=e["risk_score"],
+            criticality=e["criticality"],
+            scale=e["scale"].to_numpy(),
+            offset=e["offset"].to_numpy(),
+        )
+        return cls(
+            meta["level"],
+            meta["importer"],
+            int(meta["year"]),
+            f["meta"],
+            scores,
+            e["rank"].astype(int),
+            e[["rank_lo", "rank_hi"]].to_numpy(dtype=int),
+            meta["reasons"],
+            meta["bases"],
+            meta["notes"],
+            meta["filters"],
+            meta["flags"],
+            e["world_basis"] if e["world_basis"].notna().any() else None,
+            f.get("criticality_inputs"),
+            method,
+            meta["dimension_of"],
+        )
 
 
 def indicator_values(
@@ -151,6 +374,33 @@ def _rank(overall: pd.Series) -> pd.Series:
     return pd.Series(np.arange(1, len(ordered) + 1), index=ordered.index).reindex(overall.index)
 
 
+def _world_basis(ctx: Context, codes: pd.Index) -> pd.Series:
+    raw = ctx.world_stats["world_basis"].reindex(codes)
+    src = ctx.warehouse.query(
+        "SELECT commodity, stage, year, STRING_AGG(DISTINCT source, '; ' ORDER BY source) AS s "
+        "FROM production GROUP BY 1, 2, 3"
+    )
+    sources = {(str(c), str(st), int(y)): str(s) for c, st, y, s in src.itertuples(index=False)}
+    detail: dict[str, list[str]] = {}
+    for hs6, commodity, stage, year, _ in ctx.mineral_stages:
+        detail.setdefault(hs6, []).append(
+            f"{commodity} {stage} {year}, {sources.get((commodity, stage, year), 'production table')}"
+        )
+    labels = {
+        "BACI": "BACI exporter x HS6 flows",
+        "ICIO sector": "OECD ICIO 2022 sector gross output (proxy; no BACI loaded)",
+    }
+    out: list[str | None] = []
+    for h, b in zip(codes, raw, strict=True):
+        if not isinstance(b, str):
+            out.append(None)
+        elif b.startswith("USGS"):
+            out.append(f"mineral stage production shares ({' | '.join(detail.get(str(h), []))})")
+        else:
+            out.append(labels.get(b, b))
+    return pd.Series(out, index=codes, dtype=object)
+
+
 def assess(
     ctx: Context,
     settings: Settings,
@@ -163,24 +413,42 @@ def assess(
     progress: Progress | None = None,
 ) -> Assessment:
     """Score every product (HS6) or industry of the importer-year."""
+    method = method_of(settings, set(REGISTRY))
     values, reasons, bases = indicator_values(ctx, progress)
     dimension_of = {n: REGISTRY[n].dimension for n in values.columns}
+    for g in method.groups:
+        for m in g.members:
+            dimension_of[m] = g.dimension
     meta = _product_meta(ctx, values.index)
-    notes = [
-        f"world-supply indicators basis: {ctx.world_basis}",
-        "EU27 is one partner in the US Census table (net of Slovakia, which is listed on its own)",
-    ]
+    crit_in = ctx.criticality_inputs.reindex(values.index)
+    world_basis = _world_basis(ctx, values.index)
+    notes = ["EU27 is one partner in the US Census table (net of Slovakia, which is listed on its own)"]
+    filters: dict[str, Any]
     if level == "product":
         keep = meta["import_value"] >= min_import
-        values, meta = values[keep], meta[keep]
-        filters: dict[str, Any] = {"min_import_usd": min_import}
+        values, meta, crit_in, world_basis = values[keep], meta[keep], crit_in[keep], world_basis[keep]
+        filters = {"min_import_usd": min_import}
+        kinds = world_basis.map(basis_kind).value_counts()
+        notes.insert(
+            0,
+            "world-supply basis of the ranked products: "
+            + ", ".join(f"{k} {v:,}" for k, v in kinds.items())
+            + " (ICIO sector values are proxies, marked in the report)",
+        )
     elif level == "industry":
         links = ctx.warehouse.query(
             "SELECT hs6, industry, weight FROM product_industry WHERE classification = ?", [classification]
         )
         if links.empty:
             raise NotFoundError("industry classification", classification, ["BEA2012", "NAICS2012", "ICIO2025"])
-        values, attributed = industry_agg.aggregate(values, meta["import_value"], links)
+        numeric = crit_in[["end_use", "productive_use", "breadth", "user_industries", "import_export_ratio"]].assign(
+            designated=crit_in["designated"].astype(float)
+        )
+        both = pd.concat([values, numeric.add_prefix("crit__")], axis=1)
+        agg, attributed = industry_agg.aggregate(both, meta["import_value"], links)
+        values = agg[values.columns]
+        crit_in = agg[[c for c in agg.columns if c.startswith("crit__")]].rename(columns=lambda c: c[6:])
+        crit_in["designated"] = crit_in["designated"] > 0
         names = ctx.warehouse.query(
             "SELECT industry, name FROM industries WHERE classification = ?", [classification]
         ).set_index("industry")
@@ -193,14 +461,18 @@ def assess(
             index=values.index,
         )
         keep = meta["import_value"] >= min_import
-        values, meta = values[keep], meta[keep]
+        values, meta, crit_in = values[keep], meta[keep], crit_in[keep]
+        world_basis = None
         filters = {"min_import_usd": min_import, "classification": classification}
         notes.append(
             f"industry values are import-weighted means of HS6 values via {classification} concordance weights"
         )
     else:
         raise NotFoundError("level", level, ["product", "industry"])
-    scores = score(values, meta, settings, dimension_of)
+    filters["dimension_weights"] = dict(settings.dimensions)
+    filters["criticality_mode"] = method.criticality.mode
+    c = criticality_score(crit_in, method.criticality)
+    scores = score(values, meta, settings, dimension_of, method, c)
     if progress:
         progress("sensitivity")
     intervals = rank_intervals(scores, dimension_of, settings.dimensions, draws=draws, seed=seed)
@@ -216,6 +488,10 @@ def assess(
         bases,
         notes,
         filters,
+        world_basis=world_basis,
+        criticality_inputs=crit_in,
+        method=method,
+        dimension_of=dimension_of,
     )
 
 
@@ -224,10 +500,9 @@ def suppliers(ctx: Context, hs6_codes: list[str], weights: list[float] | None = 
     w = weights or [1.0] * len(hs6_codes)
     flows = ctx.warehouse.query(
         "SELECT hs6, exporter, SUM(value_usd) AS v FROM trade_flows WHERE importer = ? AND year = ? "
-        "AND source IN (SELECT UNNEST(?)) GROUP BY 1, 2",
-        [ctx.importer, ctx.y, ctx.importer_sources],
+        "AND source IN (SELECT UNNEST(?)) AND hs6 IN (SELECT UNNEST(?)) GROUP BY 1, 2",
+        [ctx.importer, ctx.y, ctx.importer_sources, hs6_codes],
     )
-    flows = flows[flows["hs6"].isin(hs6_codes)]
     flows["v"] = flows["v"] * flows["hs6"].map(dict(zip(hs6_codes, w, strict=True)))
     by = flows.groupby("exporter")["v"].sum().sort_values(ascending=False)
     total = float(by.sum())

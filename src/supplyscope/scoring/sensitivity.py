@@ -22,11 +22,16 @@ def rank_intervals(
 ) -> np.ndarray:
     """5th–95th percentile of each entity's rank (1 = highest risk) over ``draws`` weight draws.
 
-    Each draw multiplies every indicator weight and every dimension weight by an independent
-    log-normal factor exp(N(0, sigma²)), the same for all entities, and re-ranks. The draws are
-    evaluated in batches as tensor contractions, the same algebra as :func:`scores.combine`.
+    The overall score of each draw is ``scale · R + offset`` as in :func:`scores.score` (criticality
+    held fixed while the risk weights vary). Each draw multiplies every indicator weight and every
+    dimension weight by an independent log-normal factor exp(N(0, sigma²)), the same for all
+    entities, and re-ranks. The draws are evaluated in batches as tensor contractions, the same
+    algebra as :func:`scores.combine`.
     """
     rng = np.random.default_rng(seed)
+    n = len(scores.index)
+    scale = scores.scale if scores.scale is not None else np.ones(n)
+    offset = scores.offset if scores.offset is not None else np.zeros(n)
     r = scores.risk.to_numpy()
     avail = ~np.isnan(r)
     w = np.where(avail, scores.weight.to_numpy(), 0.0)
@@ -49,7 +54,8 @@ def rank_intervals(
         dwd = np.where(den > 0, (dw * dim_f[start : start + batch])[:, None, :], 0.0)
         total = dwd.sum(axis=2)
         with np.errstate(invalid="ignore", divide="ignore"):
-            overall = np.where(total > 0, np.nansum(np.where(den > 0, dims, 0.0) * dwd, axis=2) / total, -1.0)
+            overall = np.where(total > 0, np.nansum(np.where(den > 0, dims, 0.0) * dwd, axis=2) / total, np.nan)
+        overall = np.nan_to_num(overall * scale[None, :] + offset[None, :], nan=-1.0)
         # rounded so that float noise (e.g. another engine's summation order) cannot reorder ties
         ranks[start : start + len(f)] = rankdata(-np.round(overall, 9), method="min", axis=1)
     lo, hi = np.quantile(ranks, quantiles, axis=0, method="lower")

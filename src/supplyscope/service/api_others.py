@@ -3,7 +3,8 @@
 - ``GET /api/screen`` — :mod:`supplyscope.screening`: one name against the bundled screening lists.
 - ``GET /api/duty`` — :mod:`supplyscope.origin`: the US duty stack on one HTS line.
 
-Each endpoint only translates query parameters and returns the analysis' own result.
+Each endpoint only translates query parameters and returns the analysis' own result; like the
+assessment, they need a login, are rate-limited and run on the analysis pool.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import dataclasses
 import importlib.util
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, FastAPI, Query, Request
 
 from supplyscope.service.api_alerts import ERRORS
+from supplyscope.service.security import AnyUser, client_address
+from supplyscope.service.state import state
 
 
 def _installed(module: str) -> bool:
@@ -30,17 +32,21 @@ def screening_router() -> APIRouter:
 
     @router.get("/screen", responses=ERRORS)
     async def screen(
+        request: Request,
+        user: AnyUser,
         name: Annotated[str, Query(min_length=2, max_length=200, pattern=r"^[^\x00-\x1f]+$")],
         country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
     ) -> dict[str, Any]:
         """Screen one company name against the bundled lists (OFAC SDN, UFLPA entity list)."""
         from supplyscope.screening import load_index
 
-        def run() -> list[Any]:
-            return list(load_index().screen(name, country=country))
+        def run() -> dict[str, Any]:
+            hits = load_index().screen(name, country=country)
+            return {"name": name, "country": country, "hits": [dataclasses.asdict(h) for h in hits]}
 
-        hits = await run_in_threadpool(run)
-        return {"name": name, "country": country, "hits": [dataclasses.asdict(h) for h in hits]}
+        app = state(request)
+        app.admit_analysis(user, client_address(request))
+        return await app.runner.call(("screen", name, country), run)
 
     return router
 
@@ -50,6 +56,8 @@ def duty_router() -> APIRouter:
 
     @router.get("/duty", responses=ERRORS)
     async def duty(
+        request: Request,
+        user: AnyUser,
         hts: Annotated[str, Query(pattern=r"^\d{8}(\d{2})?$", description="HTS8 or HTS10 without dots")],
         origin: Annotated[str, Query(pattern=r"^[A-Z]{3}$")],
         value: Annotated[float, Query(ge=0, le=1e12)] = 1000.0,
@@ -62,7 +70,9 @@ def duty_router() -> APIRouter:
             result: dict[str, Any] = duty_stack(hts, origin, value, agreement=agreement).to_dict()
             return result
 
-        return await run_in_threadpool(run)
+        app = state(request)
+        app.admit_analysis(user, client_address(request))
+        return await app.runner.call(("duty", hts, origin, value, agreement), run)
 
     return router
 

@@ -16,7 +16,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from supplyscope.errors import ConfigError, DataError, NotFoundError, RuleError, SupplyscopeError
+from supplyscope.errors import (
+    ConfigError,
+    ConflictError,
+    DataError,
+    NotFoundError,
+    RuleError,
+    SupplyscopeError,
+    UnavailableError,
+)
 
 log = logging.getLogger("supplyscope.service")
 
@@ -64,6 +72,10 @@ def status_for(exc: SupplyscopeError) -> tuple[int, str]:
     """HTTP status and code for a supplyscope error."""
     if isinstance(exc, NotFoundError):
         return 404, "not_found"
+    if isinstance(exc, ConflictError):
+        return 409, "conflict"
+    if isinstance(exc, UnavailableError):
+        return 503, "unavailable"
     if isinstance(exc, DataError):
         return 422, "invalid_input"
     if isinstance(exc, RuleError):
@@ -102,7 +114,12 @@ def install_handlers(app: FastAPI) -> None:
         message = str(exc)
         if isinstance(exc, DataError) and exc.field is not None:
             message = f"field {exc.field!r}: {exc.detail}"  # the request body is the only source here
-        return error_response(status, code, message, field=field)
+        headers = None
+        if isinstance(exc, UnavailableError):
+            # a store failure is logged but the client gets a retry hint and a usable connection
+            log.warning("unavailable: %s", exc)
+            headers = {"Retry-After": str(exc.retry_after or 60)}
+        return error_response(status, code, message, field=field, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

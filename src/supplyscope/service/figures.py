@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-DIMENSIONS = ("diversity", "security", "sustainability", "transparency")
+from supplyscope.config import DIMENSIONS
 
 
 def heatmap(records: Sequence[dict[str, Any]], code_key: str = "hs6") -> str:

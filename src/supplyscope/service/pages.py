@@ -19,15 +19,25 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from supplyscope.alerts.aggregate import published_aggregates
-from supplyscope.alerts.auth import Role, User
-from supplyscope.alerts.codes import hs6_sections
+from supplyscope.alerts.auth import Role
 from supplyscope.alerts.model import SEVERITY_LABELS, AlertKind
+from supplyscope.alerts.releases import published_release
+from supplyscope.codes.hs import hs6_sections
+from supplyscope.config import DIMENSIONS
 from supplyscope.errors import DataError, SupplyscopeError
 from supplyscope.service import figures
+from supplyscope.service.analyses import entity_list
 from supplyscope.service.api_alerts import file_report
-from supplyscope.service.errors import ApiError
-from supplyscope.service.security import COOKIE, PageUser
+from supplyscope.service.errors import ApiError, status_for
+from supplyscope.service.security import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    PageSession,
+    PageUser,
+    client_address,
+    csrf_ok,
+    new_csrf,
+)
 from supplyscope.service.state import state
 
 router = APIRouter(include_in_schema=False)
@@ -67,13 +77,32 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def render(request: Request, name: str, user: User | None, status: int = 200, **ctx: Any) -> HTMLResponse:
-    html = _env().get_template(name).render(request_path=request.url.path, user=user, **ctx)
+def render(request: Request, name: str, session: PageSession | None, status: int = 200, **ctx: Any) -> HTMLResponse:
+    """A page; forms get the session's CSRF token and inline scripts the request's CSP nonce."""
+    html = (
+        _env()
+        .get_template(name)
+        .render(
+            request_path=request.url.path,
+            user=session.user if session else None,
+            csrf=session.csrf if session else ctx.pop("csrf", ""),
+            nonce=request.scope.get("state", {}).get("csp_nonce", ""),
+            **ctx,
+        )
+    )
     return HTMLResponse(html, status_code=status)
 
 
-def _problem(request: Request, user: User | None, exc: ApiError | SupplyscopeError) -> HTMLResponse:
-    status = exc.status if isinstance(exc, ApiError) else (404 if isinstance(exc, KeyError) else 422)
+def _login_redirect(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+
+
+def _admit(request: Request, session: PageSession) -> None:
+    state(request).admit_analysis(session.user, client_address(request))
+
+
+def _problem(request: Request, user: PageSession | None, exc: ApiError | SupplyscopeError) -> HTMLResponse:
+    status = exc.status if isinstance(exc, ApiError) else status_for(exc)[0]
     message = exc.message if isinstance(exc, ApiError) else str(exc)
     return render(request, "problem.html", user, status=status, status_code=status, message=message)
 
@@ -91,13 +120,15 @@ async def home(
     user: PageUser,
     importer: Annotated[str, Query(pattern=r"^[A-Z]{3}$")] = "USA",
     top: Annotated[int, Query(ge=5, le=200)] = 30,
-) -> HTMLResponse:
-    analyses = state(request).analyses
+) -> Response:
+    if user is None:
+        return _login_redirect(request)
     try:
-        result = await run_in_threadpool(analyses.assess, importer, None, "product", top)
+        _admit(request, user)
+        result = await state(request).runner.assess(importer, None, "product", top)
     except (ApiError, SupplyscopeError) as exc:
         return _problem(request, user, exc)
-    products = result.get("products", [])
+    products = entity_list(result)
     return render(
         request,
         "index.html",
@@ -125,14 +156,16 @@ async def ranking(
     group: Annotated[str, Query(pattern=r"^(|concern|non_fta|like_minded)$")] = "",
     min_share: Annotated[float, Query(ge=0.0, le=1.0)] = 0.5,
     top: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> HTMLResponse:
-    analyses = state(request).analyses
+) -> Response:
+    if user is None:
+        return _login_redirect(request)
     try:
-        result = await run_in_threadpool(analyses.assess, importer, None, "product", None)
+        _admit(request, user)
+        result = await state(request).runner.assess(importer, None, "product", None)
     except (ApiError, SupplyscopeError) as exc:
         return _problem(request, user, exc)
     sections = hs6_sections()
-    rows = list(result.get("products", []))
+    rows = list(entity_list(result))
     if section:
         rows = [r for r in rows if sections.get(str(r.get("hs6"))) == section]
     if group:
@@ -150,7 +183,7 @@ async def ranking(
         user,
         rows=rows[:top],
         matched=len(rows),
-        total=len(result.get("products", [])),
+        total=len(entity_list(result)),
         importer=importer,
         dimension=dimension,
         section=section,
@@ -159,7 +192,7 @@ async def ranking(
         top=top,
         sections=sorted({s for s in sections.values() if _is_roman(s)}, key=_roman),
         groups=GROUP_FILTERS,
-        dimensions=figures.DIMENSIONS,
+        dimensions=DIMENSIONS,
     )
 
 
@@ -182,14 +215,16 @@ async def product(
     user: PageUser,
     code: str,
     importer: Annotated[str, Query(pattern=r"^[A-Z]{3}$")] = "USA",
-) -> HTMLResponse:
+) -> Response:
+    if user is None:
+        return _login_redirect(request)
     if not code.isdigit() or len(code) != 6:
         return render(
             request, "problem.html", user, status=404, status_code=404, message=f"{code!r} is not a six-digit HS code"
         )
-    analyses = state(request).analyses
     try:
-        record = await run_in_threadpool(analyses.explain, code, importer, "product")
+        _admit(request, user)
+        record = await state(request).runner.explain(code, importer, "product")
     except (ApiError, SupplyscopeError) as exc:
         return _problem(request, user, exc)
     indicators = sorted(record.get("indicators", {}).items(), key=lambda kv: -(kv[1].get("contribution") or 0.0))
@@ -212,26 +247,28 @@ async def product(
 
 @router.get("/alerts", response_class=HTMLResponse)
 async def alerts_page(request: Request, user: PageUser) -> Response:
+    """The latest release (analysts and admins): never live counts."""
     if user is None:
-        return RedirectResponse(f"/login?next={quote('/alerts')}", status_code=303)
-    if user.role not in (Role.analyst, Role.admin):
+        return _login_redirect(request)
+    if user.user.role not in (Role.analyst, Role.admin):
         return render(
             request,
             "problem.html",
             user,
             status=403,
             status_code=403,
-            message="the alert aggregates are for analysts and admins",
+            message="the alert releases are for analysts and admins",
         )
     app = state(request)
-    data = await run_in_threadpool(lambda: published_aggregates(app.store.contributions(), app.settings.disclosure))
+    stored = await run_in_threadpool(app.store.releases)
+    data = published_release(stored[-1]) if stored else None
+    if data is not None:
+        await run_in_threadpool(app.store.audit, user.user.id, "read_release", (), f"release {data['number']}")
     tables = []
-    for t in data["tables"]:
+    for t in data["tables"] if data else []:
         grid = {(c["row"], c["col"]): c for c in t["cells"]}
         tables.append({**t, "grid": grid})
-    week_totals = (
-        [c for c in data["tables"][0]["cells"] if c["row"] == "TOTAL" and c["col"] != "TOTAL"] if data["tables"] else []
-    )
+    week_totals = [c for c in data["tables"][0]["cells"] if c["row"] == "TOTAL" and c["col"] != "TOTAL"] if data else []
     figure = figures.bars(
         [c["col"] for c in week_totals], [c["value"] for c in week_totals], "Reports per ISO week (published cells)"
     )
@@ -253,13 +290,32 @@ async def new_alert(
     request: Request, user: PageUser, hs6: Annotated[str, Query(pattern=r"^\d{0,6}$")] = ""
 ) -> Response:
     if user is None:
-        return RedirectResponse(f"/login?next={quote('/alerts/new')}", status_code=303)
+        return _login_redirect(request)
     return render(request, "alert_new.html", user, **_form_context({"hs6": hs6}))
 
 
 async def _form(request: Request) -> dict[str, str]:
-    raw = (await request.body()).decode("utf-8", errors="replace")
-    return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+    """A url-encoded form; a field sent twice or a body that is not UTF-8 is refused (422)."""
+    try:
+        raw = (await request.body()).decode("utf-8")
+        parsed = parse_qs(raw, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise DataError("is not valid UTF-8", source="form", field="body") from None
+    for key, values in parsed.items():
+        if len(values) > 1:
+            raise DataError("appears more than once", source="form", field=key)
+    return {k: v[0] for k, v in parsed.items()}
+
+
+def _forbidden(request: Request, user: PageSession | None) -> HTMLResponse:
+    return render(
+        request,
+        "problem.html",
+        user,
+        status=403,
+        status_code=403,
+        message="this form is not valid any more (missing or wrong CSRF token, or sent from another site); reload it",
+    )
 
 
 def _to_int(value: str, name: str) -> int:
@@ -272,9 +328,14 @@ def _to_int(value: str, name: str) -> int:
 @router.post("/alerts/new", response_class=HTMLResponse)
 async def post_alert(request: Request, user: PageUser) -> Response:
     if user is None:
-        return RedirectResponse(f"/login?next={quote('/alerts/new')}", status_code=303)
-    values = await _form(request)
-    if user.role is not Role.submitter:
+        return _login_redirect(request)
+    try:
+        values = await _form(request)
+    except DataError as exc:
+        return render(request, "alert_new.html", user, status=422, **_form_context({}, str(exc), exc.field))
+    if not csrf_ok(request, values.pop("csrf", None), user.csrf):
+        return _forbidden(request, user)
+    if user.user.role is not Role.submitter:
         return render(
             request, "alert_new.html", user, status=403, **_form_context(values, "only submitters can file reports")
         )
@@ -291,7 +352,7 @@ async def post_alert(request: Request, user: PageUser) -> Response:
             "text": values.get("text", ""),
             "confidential": values.get("confidential") in ("on", "true", "1"),
         }
-        stored, _ = await run_in_threadpool(file_report, state(request), user, payload)
+        stored, _ = await run_in_threadpool(file_report, state(request), user.user, payload)
     except DataError as exc:
         return render(request, "alert_new.html", user, status=422, **_form_context(values, str(exc), exc.field))
     except ApiError as exc:
@@ -303,28 +364,73 @@ async def post_alert(request: Request, user: PageUser) -> Response:
 async def login_page(
     request: Request, user: PageUser, next: Annotated[str, Query(pattern=r"^/[A-Za-z0-9/_-]*$")] = "/"
 ) -> HTMLResponse:
-    return render(request, "login.html", user, next=next, error=None)
-
-
-@router.post("/login", response_class=HTMLResponse)
-async def login(request: Request) -> Response:
-    values = await _form(request)
-    token = values.get("token", "").strip()
-    target = values.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    found = state(request).store.user_for_token(token) if 0 < len(token) <= 200 else None
-    if found is None:
-        return render(request, "login.html", None, status=401, next=target, error="unknown or inactive token")
-    response = RedirectResponse(target, status_code=303)
+    """The login form; its CSRF token is also set as a strict same-site cookie (double submit)."""
+    token = new_csrf()
+    response = render(request, "login.html", user, next=next, error=None, login_csrf=token)
     response.set_cookie(
-        COOKIE, token, httponly=True, samesite="strict", secure=state(request).settings.cookie_secure, max_age=8 * 3600
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=state(request).settings.cookie_secure,
+        max_age=3600,
+        path="/login",
     )
     return response
 
 
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request) -> Response:
+    """Exchange a token for a server-side session; refused (403) without the form's CSRF token and a
+    same-origin request, so another site cannot log a visitor into its own account."""
+    app = state(request)
+    try:
+        values = await _form(request)
+    except DataError:
+        values = {}
+    if not csrf_ok(request, values.get("csrf"), request.cookies.get(LOGIN_CSRF_COOKIE)):
+        await run_in_threadpool(app.store.audit, None, "login_refused", (), f"csrf from {client_address(request)}")
+        return _forbidden(request, None)
+    token = values.get("token", "").strip()
+    target = values.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    found = await run_in_threadpool(app.store.user_for_token, token) if 0 < len(token) <= 200 else None
+    if found is None:
+        await run_in_threadpool(app.store.audit, None, "login_failed", (), f"from {client_address(request)}")
+        retry = new_csrf()
+        response = render(
+            request,
+            "login.html",
+            None,
+            status=401,
+            next=target,
+            error="unknown, expired or revoked token",
+            login_csrf=retry,
+        )
+        response.set_cookie(LOGIN_CSRF_COOKIE, retry, httponly=True, samesite="strict", max_age=3600, path="/login")
+        return response
+    sid, _ = await run_in_threadpool(app.store.create_session, found.id)
+    await run_in_threadpool(app.store.audit, found.id, "login", (), f"from {client_address(request)}")
+    redirect = RedirectResponse(target, status_code=303)
+    redirect.set_cookie(
+        SESSION_COOKIE, sid, httponly=True, samesite="strict", secure=app.settings.cookie_secure, max_age=8 * 3600
+    )
+    redirect.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return redirect
+
+
 @router.post("/logout")
-async def logout() -> Response:
-    response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(COOKIE)
+async def logout(request: Request, user: PageUser) -> Response:
+    """End the session on the server (the cookie alone would not be enough)."""
+    try:
+        values = await _form(request)
+    except DataError:
+        values = {}
+    if user is not None:
+        if not csrf_ok(request, values.get("csrf"), user.csrf):
+            return _forbidden(request, user)
+        await run_in_threadpool(state(request).store.end_session, user.sid)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
     return response

@@ -5,32 +5,52 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from supplyscope.alerts.auth import Role
-from supplyscope.alerts.model import MAX_DURATION_DAYS, MAX_NAME, MAX_TEXT, AlertKind
+from supplyscope.alerts.model import REPORT_SCHEMA, AlertKind, FieldSpec
+
+_TYPES: dict[str, Any] = {
+    "code": str,
+    "country": str,
+    "text": str,
+    "enum": AlertKind,
+    "date": str,
+    "int": int,
+    "bool": bool,
+    "ref": str,
+    "stamp": str,
+    "id": int,
+}
 
 
-class AlertIn(BaseModel):
-    """A disruption report as filed by a submitter."""
+def _field(spec: FieldSpec, *, filed: bool) -> tuple[Any, Any]:
+    kind: Any = _TYPES[spec.kind]
+    if filed and spec.kind == "date":
+        kind = date
+    if spec.nullable:
+        kind = kind | None
+    extra: dict[str, Any] = {"description": spec.description}
+    if filed:
+        extra.update({k: v for k, v in (("pattern", spec.pattern), ("max_length", spec.max_length)) if v is not None})
+        if spec.lo is not None:
+            extra.update(ge=spec.lo, le=spec.hi)
+    default = spec.default if not spec.required or spec.nullable else ...
+    return kind, Field(default, **extra) if filed else Field(**extra)
 
-    model_config = ConfigDict(extra="forbid")
 
-    hs6: str = Field(pattern=r"^\d{6}$", description="HS 2022 six-digit subheading, e.g. '854231'")
-    country: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3 code of the affected country")
-    region: str = Field(default="", max_length=MAX_NAME)
-    facility: str = Field(default="", max_length=MAX_NAME)
-    kind: AlertKind
-    start_date: date
-    expected_duration_days: int = Field(ge=0, le=MAX_DURATION_DAYS)
-    severity: int = Field(ge=1, le=5, description="1 minor, 2 moderate, 3 serious, 4 severe, 5 critical")
-    text: str = Field(default="", max_length=MAX_TEXT)
-    confidential: bool = False
-    client_ref: str | None = Field(
-        default=None,
-        pattern=r"^[A-Za-z0-9._:-]{1,100}$",
-        description="Optional idempotency key: resubmitting the same key returns the stored report",
-    )
+AlertIn: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "AlertIn",
+    __config__=ConfigDict(extra="forbid", strict=True),
+    __doc__="A disruption report as filed by a submitter (derived from alerts.model.REPORT_SCHEMA; parsed strictly: "
+    "duplicate keys, coercion and non-UTF-8 bodies are refused with 422).",
+    **{f.name: _field(f, filed=True) for f in REPORT_SCHEMA if f.filed or f.name == "client_ref"},
+)
+Report: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "Report",
+    __doc__="A stored report (derived from alerts.model.REPORT_SCHEMA).",
+    **{f.name: _field(f, filed=False) for f in REPORT_SCHEMA},
+)
 
 
 class AlertAck(BaseModel):
@@ -42,26 +62,8 @@ class AlertAck(BaseModel):
     duplicate: bool = Field(description="True when client_ref matched a report already stored")
 
 
-class Report(BaseModel):
-    id: int
-    submitter_id: int
-    client_ref: str | None
-    hs6: str
-    country: str
-    region: str
-    facility: str
-    kind: str
-    start_date: str
-    expected_duration_days: int
-    severity: int
-    text: str
-    confidential: bool
-    checksum: str
-    created_at: str
-
-
 class ReportList(BaseModel):
-    reports: list[Report]
+    reports: list[Report]  # type: ignore[valid-type]
     limit: int
     offset: int
 
@@ -86,8 +88,35 @@ class UserWithToken(BaseModel):
     token: str = Field(description="Shown once; only its hash is stored")
 
 
-class TokenOut(BaseModel):
-    token: str
+class RevokedOut(BaseModel):
+    user_id: int
+    revoked: bool = Field(description="The old token and every session stop working; no new token is issued")
+
+
+class Release(BaseModel):
+    number: int
+    created_at: str
+    rules: dict[str, Any]
+    policy: dict[str, Any]
+    reports: int | None = Field(description="Perturbed number of reports, or null when it is protected")
+    tables: list[AggregateTable]
+    audit_head: str
+
+
+class ReleaseSummary(BaseModel):
+    number: int
+    created_at: str
+
+
+class BreakGlassIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    report_id: int = Field(ge=1, le=2**62)
+    reason: str = Field(min_length=10, max_length=500, pattern=r"^[^\x00-\x1f]+$")
+
+
+class BreakGlassOut(BaseModel):
+    id: int
 
 
 class AggregateCell(BaseModel):
@@ -105,12 +134,6 @@ class AggregateTable(BaseModel):
     cols: list[str]
     cells: list[AggregateCell]
     suppressed_cells: int
-
-
-class Aggregates(BaseModel):
-    rules: dict[str, Any]
-    reports: int
-    tables: list[AggregateTable]
 
 
 class ErrorDetail(BaseModel):

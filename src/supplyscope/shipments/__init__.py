@@ -10,31 +10,30 @@ from supplyscope.shipments.model import COLUMNS, FIELDS, MODES, SCHEMA, Shipment
 from supplyscope.shipments.parties import IndexScreener, PartyResult, PartyScreener
 from supplyscope.shipments.pipeline import PipelineResult, run, screen_file
 from supplyscope.shipments.settings import ShipmentSettings, load_settings
-from supplyscope.shipments.tariffs import BundledTariffs, CoverageSource, OriginTariffs, ad_valorem, hts_facts
+from supplyscope.shipments.tariffs import CoverageSource, TariffLayer, ad_valorem, tariff_facts
 
 __all__ = [
     "COLUMNS",
     "FIELDS",
     "MODES",
     "SCHEMA",
-    "BundledTariffs",
     "CoverageSource",
     "IndexScreener",
-    "OriginTariffs",
     "PartyResult",
     "PartyScreener",
     "PipelineResult",
     "Problem",
     "Shipment",
     "ShipmentSettings",
+    "TariffLayer",
     "ad_valorem",
     "find_problems",
-    "hts_facts",
     "load_settings",
     "read_shipments",
     "run",
     "screen_file",
     "stage_shipments",
+    "tariff_facts",
     "to_table",
     "validate_table",
 ]

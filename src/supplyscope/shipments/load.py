@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from supplyscope.data.paths import bundled
+from supplyscope.codes import countries
 from supplyscope.data.warehouse import first_row
 from supplyscope.errors import DataError
 from supplyscope.shipments.model import COLUMNS, FIELDS, MODES, SCHEMA, Field
@@ -240,9 +240,7 @@ def _line_of(exc: BaseException) -> int | None:
 
 
 def _iso3_frame() -> pd.DataFrame:
-    loc = pd.read_parquet(bundled("countries/locations.parquet"), columns=["iso3_code"])
-    codes = sorted({str(c).upper() for c in loc["iso3_code"].dropna() if len(str(c)) == 3})
-    return pd.DataFrame({"iso3": codes})
+    return pd.DataFrame({"iso3": sorted(countries.iso3_codes())})
 
 
 def find_problems(path: Path) -> list[Problem]:

@@ -1,8 +1,9 @@
 """Screen a file of shipments: validate, join coverage and screening results, flag, aggregate, write.
 
 Only two small lookups run in Python, each once per distinct value: the tariff facts of every
-distinct HTS10 and the screening of every distinct shipper. Everything per shipment (joins, de minimis
-rules, duty, flags, aggregates) is SQL run by the chosen engine (:mod:`supplyscope.engine`).
+distinct HTS10 x origin x entry date (from the dated tariff layer) and the screening of every distinct
+shipper. Everything per shipment (joins, de minimis rules, duty, flags, aggregates) is SQL run by the chosen
+engine (:mod:`supplyscope.engine`).
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ from typing import Any
 
 import pandas as pd
 
-from supplyscope.clitools import to_json
 from supplyscope.data.warehouse import file_checksum
 from supplyscope.engine import Engine
 from supplyscope.errors import DataError
+from supplyscope.jsonio import to_json
 from supplyscope.shipments import sql
 from supplyscope.shipments.load import stage_shipments
 from supplyscope.shipments.parties import IndexScreener, PartyScreener, screen_keys
 from supplyscope.shipments.settings import ShipmentSettings, load_settings
-from supplyscope.shipments.tariffs import BundledTariffs, CoverageSource, default_coverage, hts_facts
+from supplyscope.shipments.tariffs import CoverageSource, default_coverage, tariff_facts
 
 STEPS = ("validate", "tariff facts", "screen shippers", "screen shipments", "aggregate", "write")
 
@@ -79,22 +80,27 @@ def run(
     tick = progress or (lambda step, done, total: None)
 
     engine.register("shipments", shipments)
-    codes = engine.sql(sql.DISTINCT_HTS_SQL)["hts10"].astype(str).tolist()
-    tick("tariff facts", 0, len(codes))
-    engine.register("hts_facts", hts_facts(codes, s, cov))
-    tick("tariff facts", len(codes), len(codes))
+    distinct = engine.sql(sql.DISTINCT_HTS_SQL)
+    keys = [
+        (str(h), str(o), d.date() if hasattr(d, "date") else d)
+        for h, o, d in distinct[["hts10", "origin", "entry_date"]].itertuples(index=False)
+    ]
+    codes = sorted({k[0] for k in keys})
+    tick("tariff facts", 0, len(keys))
+    engine.register("hts_facts", tariff_facts(keys, s, cov))
+    tick("tariff facts", len(keys), len(keys))
 
-    keys = engine.sql(sql.DISTINCT_PARTIES_SQL)
+    parties = engine.sql(sql.DISTINCT_PARTIES_SQL)
     done = 0
 
     def screened_some(n: int) -> None:
         nonlocal done
         done += n
-        tick("screen shippers", done, len(keys))
+        tick("screen shippers", done, len(parties))
 
-    tick("screen shippers", 0, len(keys))
-    engine.register("party_hits", screen_keys(keys, scr, screened_some))
-    tick("screen shippers", len(keys), len(keys))
+    tick("screen shippers", 0, len(parties))
+    engine.register("party_hits", screen_keys(parties, scr, screened_some))
+    tick("screen shippers", len(parties), len(parties))
 
     tick("screen shipments", 0, 0)
     n_in = int(engine.sql("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM shipments")["n"].iloc[0])
@@ -108,7 +114,8 @@ def run(
     tick("aggregate", 1, 1)
     facts = {
         "distinct_hts10": len(codes),
-        "distinct_shippers": len(keys),
+        "distinct_tariff_keys": len(keys),
+        "distinct_shippers": len(parties),
         "coverage_source": cov.name,
         "screening_source": scr.name,
         "screening_lists": dict(scr.versions),
@@ -132,9 +139,11 @@ def _summary(
         return None if total is None else total[col].item() if hasattr(total[col], "item") else total[col]
 
     notes = [
-        "Duty is the general (MFN) ad valorem rate, or column 2 for the countries in the settings, plus "
-        "Section 301 and 232 additional duties; FTA and GSP preferences are not applied, so duty forgone "
-        "is an upper bound for preference-eligible goods.",
+        "Duty is the general (MFN) ad valorem rate, or column 2, plus the Section 301, 232, IEEPA and 122 "
+        "duties in force on each shipment's entry date (the dated tariff layer, docs/tariffs.md); FTA and GSP "
+        "preferences are not applied, so duty forgone is an upper bound for preference-eligible goods.",
+        "De minimis is unavailable where a suspension was in force on the entry date (PRC/Hong Kong from "
+        "2025-05-02, all countries from 2025-08-29).",
         "Specific and compound rates (e.g. cents per kg) cannot be applied to a declared value: those "
         "shipments are counted in duty_not_computable and add nothing to duty forgone.",
         "Goods subject to antidumping/countervailing duties or quotas, ineligible for de minimis under "
@@ -142,11 +151,7 @@ def _summary(
     ]
     if not s.section201_prefixes and "201" in s.proposed_excluded:
         notes.append("Section 201: no safeguard list is bundled, so no shipment is treated as covered by 201.")
-    if coverage_name == BundledTariffs.name:
-        notes.append(
-            "Section 232 coverage from the bundled HTS chapter 99 quota-category headings (steel and "
-            "aluminum base products); derivative products are not covered."
-        )
+    notes.append(f"Tariff facts from {coverage_name}.")
     return {
         "input": str(path),
         "input_sha256": file_checksum(path) if path.is_file() else None,

@@ -26,11 +26,7 @@ class ShipmentSettings:
     threshold_usd: float
     apply_proposed_exclusions: bool
     proposed_excluded: tuple[str, ...]
-    section301_origin: str
-    section301_rates: dict[str, float]
-    section232_rate: float
     section201_prefixes: tuple[str, ...]
-    column2_countries: tuple[str, ...]
     flag_reasons: tuple[str, ...]
     sources: dict[str, str]
 
@@ -65,21 +61,20 @@ def load_settings(path: Path | None = None) -> ShipmentSettings:
     if path is not None:
         data = _merge(data, read_toml(path))
         source = str(path)
-    threshold = _get(data, "de_minimis.threshold_usd", float, source)
+    from supplyscope.tariffs import default_config
+
+    tcfg = default_config()
+    if "threshold_usd" in data.get("de_minimis", {}):
+        threshold = _get(data, "de_minimis.threshold_usd", float, source)
+        threshold_source = f"{source} (user override)"
+    else:
+        threshold, threshold_source = tcfg.de_minimis_threshold, tcfg.de_minimis_legal
     if threshold < 0:
         raise ConfigError("must not be negative", key="de_minimis.threshold_usd", source=source)
     excluded = tuple(str(m) for m in _get(data, "de_minimis.proposed.excluded_measures", list, source))
     bad = [m for m in excluded if m not in MEASURES]
     if bad:
         raise ConfigError(f"unknown measure(s) {bad}; known: {MEASURES}", key="de_minimis.proposed", source=source)
-    rates_raw = _get(data, "section301.rates", dict, source)
-    rates: dict[str, float] = {}
-    for name, value in rates_raw.items():
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 10:
-            raise ConfigError(
-                f"expected a rate as a fraction, got {value!r}", key=f"section301.rates.{name}", source=source
-            )
-        rates[str(name)] = float(value)
     reasons = tuple(str(r) for r in _get(data, "risk.flag_reasons", list, source))
     unknown = [r for r in reasons if r not in REASONS]
     if unknown:
@@ -87,26 +82,16 @@ def load_settings(path: Path | None = None) -> ShipmentSettings:
     prefixes = tuple(str(p) for p in _get(data, "section201.hts_prefixes", list, source))
     if any(not p.isdigit() or not 2 <= len(p) <= 10 for p in prefixes):
         raise ConfigError("HTS prefixes must be 2 to 10 digits", key="section201.hts_prefixes", source=source)
-    col2 = tuple(str(c) for c in _get(data, "duty.column2_countries", list, source))
-    if any(len(c) != 3 or not c.isalpha() or not c.isupper() for c in col2):
-        raise ConfigError("expected ISO3 codes", key="duty.column2_countries", source=source)
-    origin = _get(data, "section301.origin", str, source)
     return ShipmentSettings(
         threshold_usd=threshold,
         apply_proposed_exclusions=bool(_get(data, "de_minimis.apply_proposed_exclusions", bool, source)),
         proposed_excluded=excluded,
-        section301_origin=origin,
-        section301_rates=rates,
-        section232_rate=_get(data, "section232.rate", float, source),
         section201_prefixes=prefixes,
-        column2_countries=col2,
         flag_reasons=reasons,
         sources={
-            "de_minimis": str(data["de_minimis"].get("source", "")),
+            "de_minimis": threshold_source,
             "proposed_exclusions": str(data["de_minimis"]["proposed"].get("source", "")),
-            "section301": str(data["section301"].get("source", "")),
-            "section232": str(data["section232"].get("source", "")),
+            "tariff_layer": f"{tcfg.source} ({tcfg.hts_edition}); see docs/tariffs.md",
             "section201": str(data["section201"].get("source", "")),
-            "column2": str(data["duty"].get("source", "")),
         },
     )

@@ -1,7 +1,8 @@
 """The pipeline's table-level work as SQL, written once in DuckDB's dialect.
 
 The same text runs on DuckDB and, transpiled by sqlglot, on Spark. Inputs are the tables
-``shipments`` (validated), ``hts_facts`` (one row per distinct HTS10) and ``party_hits`` (one row per
+``shipments`` (validated), ``hts_facts`` (one row per distinct HTS10 x origin x entry date, from the dated
+tariff layer) and ``party_hits`` (one row per
 distinct shipper key). Policy values are validated numbers and codes from
 :class:`~supplyscope.shipments.settings.ShipmentSettings`, never user free text.
 """
@@ -40,11 +41,14 @@ def screened_sql(s: ShipmentSettings) -> str:
         "201": "section201_covered",
     }
     excluded = " OR ".join(covered[m] for m in s.proposed_excluded) or "FALSE"
-    current = "within_threshold AND NOT proposed_excluded" if s.apply_proposed_exclusions else "within_threshold"
+    current = (
+        "within_threshold AND de_minimis_available AND NOT proposed_excluded"
+        if s.apply_proposed_exclusions
+        else "within_threshold AND de_minimis_available"
+    )
     reasons = [r for r in REASON_PREDICATES if r in s.flag_reasons]
     labels = ", ".join(f"CASE WHEN {REASON_PREDICATES[r]} THEN '{r}' END" for r in reasons)
     flag = " OR ".join(f"({REASON_PREDICATES[r]})" for r in reasons) or "FALSE"
-    origin = _codes((s.section301_origin,))
     return f"""
     WITH f AS (
       SELECT s.*,
@@ -52,14 +56,17 @@ def screened_sql(s: ShipmentSettings) -> str:
              h.in_schedule AS hts_in_schedule,
              h.general_text AS mfn_rate_text,
              h.s301_lists AS section301_lists,
-             (s.origin = {origin} AND h.s301_lists IS NOT NULL) AS section301_covered,
+             h.s301 AS section301_covered,
              h.s232 AS section232_covered,
              h.s201 AS section201_covered,
-             CASE WHEN s.origin IN ({_codes(s.column2_countries)}) THEN h.column2_av ELSE h.general_av END
-               AS base_rate,
-             CASE WHEN s.origin = {origin} AND h.s301_lists IS NOT NULL THEN COALESCE(h.s301_rate, 0.0)
-                  ELSE 0.0 END AS section301_rate,
-             CASE WHEN h.s232 THEN {_num(s.section232_rate)} ELSE 0.0 END AS section232_rate,
+             h.base_rate AS base_rate,
+             h.section301_rate AS section301_rate,
+             h.section232_rate AS section232_rate,
+             h.ieepa_rate AS ieepa_rate,
+             h.section122_rate AS section122_rate,
+             h.duty_rate AS duty_rate,
+             h.de_minimis_available AS de_minimis_available,
+             h.de_minimis_suspended_since AS de_minimis_suspended_since,
              p.hit_list AS shipper_hit_list,
              p.hit_id AS shipper_hit_id,
              p.hit_name AS shipper_hit_name,
@@ -67,7 +74,7 @@ def screened_sql(s: ShipmentSettings) -> str:
              p.hit_explanation AS shipper_hit_explanation,
              p.xinjiang_term AS xinjiang_term
       FROM shipments s
-      JOIN hts_facts h ON s.hts10 = h.hts10
+      JOIN hts_facts h ON s.hts10 = h.hts10 AND s.origin = h.origin AND s.entry_date = h.entry_date
       JOIN party_hits p
         ON s.shipper_name = p.name_key
        AND COALESCE(s.shipper_address, '') = p.address_key
@@ -76,14 +83,13 @@ def screened_sql(s: ShipmentSettings) -> str:
     g AS (
       SELECT f.*,
              ({excluded}) AS proposed_excluded,
-             f.value_usd <= {_num(s.threshold_usd)} AS within_threshold,
-             f.base_rate + f.section301_rate + f.section232_rate AS duty_rate
+             f.value_usd <= {_num(s.threshold_usd)} AS within_threshold
       FROM f
     ),
     e AS (
       SELECT g.*,
              ({current}) AS de_minimis_eligible_current,
-             (within_threshold AND NOT proposed_excluded) AS de_minimis_eligible_proposed
+             (within_threshold AND de_minimis_available AND NOT proposed_excluded) AS de_minimis_eligible_proposed
       FROM g
     )
     SELECT e.*,
@@ -131,7 +137,7 @@ def aggregates_sql() -> str:
 
 
 FLAGGED_SQL = "SELECT * FROM screened WHERE risk_flag ORDER BY shipment_id"
-DISTINCT_HTS_SQL = "SELECT DISTINCT hts10 FROM shipments"
+DISTINCT_HTS_SQL = "SELECT DISTINCT hts10, origin, entry_date FROM shipments"
 DISTINCT_PARTIES_SQL = """
 SELECT DISTINCT shipper_name AS name_key,
        COALESCE(shipper_address, '') AS address_key,

@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from rich.progress import Progress
 
 from supplyscope.data.schema import table
 from supplyscope.data.sources.countrycodes import CountryCodes, read_baci_country_codes, unknown_report
@@ -206,14 +205,14 @@ def read_products(raw: bytes, source: str) -> dict[str, str]:
     return out
 
 
-def read_baci(zip_or_dir: Path, years: list[int] | None = None, *, progress: bool = False) -> LoadResult:
+def read_baci(zip_or_dir: Path, years: list[int] | None = None) -> LoadResult:
     """Read a BACI release (zip, folder or one yearly CSV) into ``trade_flows`` rows.
 
     ``years`` selects yearly files (all by default; a real year is about 11M rows, so prefer a few
     years at a time or :func:`iter_baci`). Raises :class:`DataError` naming the file, line and
     column of the first bad record, and :class:`NotFoundError` for a year the release lacks.
     """
-    parts = list(iter_baci(zip_or_dir, years, progress=progress))
+    parts = list(iter_baci(zip_or_dir, years))
     if len(parts) == 1:
         return parts[0]
     checksums = {p.source: p.checksum for p in parts}
@@ -232,11 +231,11 @@ def read_baci(zip_or_dir: Path, years: list[int] | None = None, *, progress: boo
     )
 
 
-def iter_baci(zip_or_dir: Path, years: list[int] | None = None, *, progress: bool = False) -> Iterator[LoadResult]:
+def iter_baci(zip_or_dir: Path, years: list[int] | None = None) -> Iterator[LoadResult]:
     """Read a release one yearly file at a time: one single-source :class:`LoadResult` per year.
 
     Memory stays bounded by one year, so ``for res in iter_baci(zip): store(wh, res)`` loads a
-    whole release.
+    whole release; a front end can show progress per yielded year.
     """
     with open_release(Path(zip_or_dir)) as rel:
         wanted = list(rel.years) if years is None else list(dict.fromkeys(years))
@@ -256,21 +255,18 @@ def iter_baci(zip_or_dir: Path, years: list[int] | None = None, *, progress: boo
         if pname:
             with popener() as fh:
                 products = read_products(fh.read(), pname)
-        with Progress(disable=not progress, transient=True) as bar:
-            task = bar.add_task(f"reading {rel.release}", total=len(wanted))
-            for y in wanted:
-                yf = rel.years[y]
-                flows, unknown = read_year(yf, codes)
-                checksum = rel.whole_checksum or sha256_of(yf.opener)
-                yield LoadResult(
-                    flows=flows,
-                    unknown_codes=unknown,
-                    source=yf.source,
-                    checksum=checksum,
-                    products=products,
-                    checksums={yf.source: checksum},
-                )
-                bar.advance(task)
+        for y in wanted:
+            yf = rel.years[y]
+            flows, unknown = read_year(yf, codes)
+            checksum = rel.whole_checksum or sha256_of(yf.opener)
+            yield LoadResult(
+                flows=flows,
+                unknown_codes=unknown,
+                source=yf.source,
+                checksum=checksum,
+                products=products,
+                checksums={yf.source: checksum},
+            )
 
 
 def _constant(value: str, n: int) -> pd.Categorical[str]:

@@ -25,6 +25,8 @@ from supplyscope.data.warehouse import file_checksum
 from supplyscope.errors import DataError
 
 IMPORTER = "USA"
+HS10_FILE = "trade/us_imports_hs10_by_partner_2024.parquet"
+HS2_FILE = "trade/us_imports_hs2_by_partner_2024.parquet"
 EU_CODE, SVK_CODE = "0003", "4359"
 EU27 = "EU27"
 # Census codes the FRB Atlanta mapping leaves without ISO3.

@@ -6,10 +6,9 @@ import numpy as np
 import pandas as pd
 
 from supplyscope.codes import concordance
+from supplyscope.codes.concordance import SECTOR_CODES_FILE
 from supplyscope.data.paths import bundled
-
-ICIO_FILE = "io/oecd_icio2025_y2022_80c50s.npz"
-BEA_USE = "io/bea/Detail_Use_2017_PRO_BeforeRedef_17sch.parquet"
+from supplyscope.data.sources.io_tables import bea_detail_use, read_npz
 
 
 def world_supply_frame() -> pd.DataFrame:
@@ -18,9 +17,9 @@ def world_supply_frame() -> pd.DataFrame:
     The basis for world-supply indicators until exporter x HS6 flows (BACI) are loaded. The OECD
     rest-of-world region was dropped upstream, so "world" means the 80 ICIO economies.
     """
-    with np.load(bundled(ICIO_FILE), allow_pickle=False) as z:
-        labels = z["labels"].astype(str)
-        output = z["gross_output"] * 1e6
+    z = read_npz()
+    labels = z["labels"].astype(str)
+    output = z["gross_output"] * 1e6
     country, _, sector = np.char.partition(labels, "_").T
     return pd.DataFrame(
         {
@@ -39,7 +38,7 @@ def import_penetration() -> pd.Series:
     In the bundled Use table, column ``NA.1`` is total commodity output (T007) and ``NA`` total
     final uses (T019); ``F04000`` are exports and ``F05000`` imports (negative).
     """
-    use = pd.read_parquet(bundled(BEA_USE)).set_index("code")
+    use = bea_detail_use().set_index("code")
     imports = -use["F05000"]
     supply = use["NA.1"] - use["F04000"] + imports
     share = (imports / supply.where(supply > 0)).clip(lower=0.0)
@@ -56,7 +55,7 @@ def industries_frame() -> pd.DataFrame:
     pen = import_penetration().rename("import_penetration").rename_axis("industry").reset_index()
     bea = names.merge(up[["industry", "upstreamness"]], on="industry", how="left").merge(pen, on="industry", how="left")
     bea["classification"] = concordance.BEA
-    sectors = pd.read_parquet(bundled("io/oecd_icio2025_sector_codes.parquet"))
+    sectors = pd.read_parquet(bundled(SECTOR_CODES_FILE))
     icio = pd.DataFrame(
         {
             "classification": concordance.ICIO,

@@ -1,0 +1,200 @@
+"""``supplyscope exposure`` and ``supplyscope shock``: look-through exposure and shock ripple."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from supplyscope.clitools import OutputFormat, console, err_console, print_json
+from supplyscope.inputoutput.exposure import exposure_table
+from supplyscope.inputoutput.icio import load_icio, read_icio_csv
+from supplyscope.inputoutput.model import IOTable
+from supplyscope.inputoutput.scenarios import load_scenarios
+from supplyscope.inputoutput.shocks import METHODS, ShockResult, run_scenarios
+from supplyscope.report.inputoutput import exposure_report, shock_report
+
+OUT_DIR = Path("supplyscope-out")
+
+TableOption = Annotated[
+    Path | None,
+    typer.Option("--table", help="An ICIO table in the OECD CSV layout (default: bundled OECD ICIO 2022)."),
+]
+
+
+def _table(path: Path | None) -> IOTable:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console, transient=True
+    ) as bar:
+        bar.add_task("loading the input-output table and factorising I - A")
+        table = read_icio_csv(path) if path is not None else load_icio()
+        table.lu  # noqa: B018 - factorise once, inside the progress display
+    return table
+
+
+def exposure_cmd(
+    country: Annotated[str, typer.Option("--country", help="ISO3 of the exposed country.")] = "USA",
+    source: Annotated[str, typer.Option("--source", help="ISO3 of the foreign source country.")] = "CHN",
+    table_path: TableOption = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", help="HTML report path.")] = None,
+) -> None:
+    """Face-value vs look-through exposure of each industry of COUNTRY to SOURCE, plus an HTML report."""
+    table = _table(table_path)
+    country, source = country.upper(), source.upper()
+    from supplyscope.inputoutput.exposure import exposure
+
+    one = exposure(table, country, source)
+    full = exposure_table(table, country)
+    path = exposure_report(full, country, source, table.unit, out or OUT_DIR / f"exposure_{country}_{source}.html")
+    if fmt is OutputFormat.json:
+        print_json(
+            {
+                "country": country,
+                "source": source,
+                "table": table.name,
+                "unit": table.unit,
+                "report": str(path),
+                "industries": [
+                    {
+                        "industry": r.industry,
+                        "industry_name": r.industry_name,
+                        "face_value": r.face_value,
+                        "look_through": r.look_through,
+                        "ratio": r.ratio,
+                    }
+                    for r in one.itertuples()
+                ],
+            }
+        )
+        return
+    view = Table(title=f"Exposure of {country} industries to {source} ({table.name})")
+    for col in ("industry", "face value", "look-through", "ratio"):
+        view.add_column(col, justify="left" if col == "industry" else "right")
+    for r in one.itertuples():
+        view.add_row(str(r.industry), f"{r.face_value:.4f}", f"{r.look_through:.4f}", f"{r.ratio:.2f}")
+    console.print(view)
+    console.print(f"report: {path}")
+
+
+def _money(v: float) -> str:
+    """One decimal for sums of 10 and more, three significant digits below (small shocks stay visible)."""
+    return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.3g}"
+
+
+def headline(res: ShockResult, unit: str, country: str | None = None) -> str:
+    """The one-line result: a forward-linkage indicator under fixed coefficients, not a forecast."""
+    va = res.total_va_loss
+    part = ""
+    if country is not None:
+        mask = res.table.regions == country
+        part = f", of which {float((res.va_ratio * res.supply)[mask].sum()):,.1f} in {country}"
+    return (
+        f"{res.scenario.name}: world value-added loss {va:,.1f} ({unit}){part}; gross output "
+        f"{res.total_output_loss:,.1f} summed over all tiers. Forward-linkage (Ghosh) indicator under "
+        "fixed coefficients, not a forecast."
+    )
+
+
+def shock_cmd(
+    scenario_file: Annotated[Path, typer.Argument(help="Scenario file (TOML or JSON).")],
+    table_path: TableOption = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Most affected industries to list per scenario.")] = 20,
+    country: Annotated[str | None, typer.Option("--country", help="Rank only this country's industries.")] = None,
+    method: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--method",
+            help="Extra method(s) beside Ghosh and Leontief: extraction_backward, extraction_forward, mixed "
+            "(repeatable; default all).",
+        ),
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", help="HTML report path.")] = None,
+) -> None:
+    """Forward- and backward-linkage losses (gross output and value added) of the scenarios in SCENARIO_FILE."""
+    scenarios = load_scenarios(scenario_file)
+    table = _table(table_path)
+    country = country.upper() if country else None
+    if country is not None:
+        table.region_index(country)
+    methods = tuple(method) if method else METHODS
+    results = run_scenarios(table, scenarios, methods=("ghosh", "leontief", *methods))
+    path = shock_report(results, top, table.unit, out or OUT_DIR / f"shock_{scenario_file.stem}.html", country)
+    if fmt is OutputFormat.json:
+        print_json(
+            {
+                "table": table.name,
+                "unit": table.unit,
+                "report": str(path),
+                "country": country,
+                "scenarios": [
+                    {
+                        "name": res.scenario.name,
+                        "description": res.scenario.description,
+                        "headline": headline(res, table.unit, country),
+                        "world_value_added_loss": res.total_va_loss,
+                        "total_output_loss": res.total_output_loss,
+                        "total_demand_loss": res.total_demand_loss,
+                        "methods": res.summary(country).to_dict(orient="records"),
+                        "shocks": [
+                            {
+                                "country": s.country,
+                                "sector": s.sector,
+                                "cut": s.cut,
+                                "target": s.target,
+                                "partners": list(s.partners),
+                                "share": s.share,
+                                "share_basis": s.share_basis,
+                            }
+                            for s in res.scenario.shocks
+                        ],
+                        "notes": list(res.notes),
+                        "impacts": res.top(top, country).drop(columns=["output"]).to_dict(orient="records"),
+                    }
+                    for res in results
+                ],
+            }
+        )
+        return
+    for res in results:
+        console.print(headline(res, table.unit, country), highlight=False)
+        for note in res.notes:
+            console.print(f"[dim]note: {note}[/]", highlight=False)
+        summary = Table(title=f"{res.scenario.name}: losses by method ({table.unit})")
+        cols = ["method", "gross output", "value added"]
+        if country is not None:
+            cols += [f"{country} gross output", f"{country} value added"]
+        for col in cols:
+            summary.add_column(col, justify="left" if col == "method" else "right")
+        for r in res.summary(country).itertuples():
+            cells = [str(r.method), _money(r.output_loss), _money(r.value_added_loss)]
+            if country is not None:
+                cells += [_money(r.country_output_loss), _money(r.country_value_added_loss)]
+            summary.add_row(*cells)
+        console.print(summary)
+        view = Table(title=f"{res.scenario.name}: most affected industries, Ghosh ({table.unit})")
+        for col in ("country", "industry", "loss", "direct", "indirect", "VA loss", "share of x", "demand"):
+            view.add_column(col, justify="left" if col in ("country", "industry") else "right")
+        for r in res.top(top, country).itertuples():
+            view.add_row(
+                str(r.country),
+                str(r.industry),
+                _money(r.output_loss),
+                _money(r.direct_loss),
+                _money(r.indirect_loss),
+                _money(r.value_added_loss),
+                f"{r.output_loss_share:.3g}",
+                _money(r.demand_loss),
+            )
+        console.print(view)
+    console.print(f"report: {path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the top-level ``exposure`` and ``shock`` commands."""
+    app.command("exposure")(exposure_cmd)
+    app.command("shock")(shock_cmd)
