@@ -20,6 +20,10 @@ from supplyscope.indicators.criticality import criticality_inputs
 RunSQL = Callable[[str], pd.DataFrame]
 
 
+SCORED_STAGE_SOURCE = "USGS"
+"""World supply of mineral-linked products is scored on official USGS stage statistics only."""
+
+
 @dataclass
 class Context:
     """An importer-year assessment over one warehouse (or another SQL engine on the same tables)."""
@@ -105,7 +109,9 @@ class Context:
     def mineral_stages(self) -> list[tuple[str, str, str, int, float]]:
         """(hs6, commodity, stage, year, weight) of mineral-linked HS6 with USGS production data.
 
-        The product's own stage is used when the ``production`` table holds it, else the nearest
+        Only USGS statistics are scored (:data:`SCORED_STAGE_SOURCE`): the secondary refining figures in
+        ``production`` ("IEA … as reported", confidence M or L) feed the minerals tools and the chokepoint
+        flags, not the score. The product's own stage is used when USGS reports it, else the nearest
         upstream stage (refining → mining); the latest year with data; minerals sharing one HS6
         get equal weights.
         """
@@ -113,7 +119,8 @@ class Context:
             return []
         avail = self.warehouse.query(
             "SELECT commodity, stage, MAX(year) AS year FROM production "
-            "WHERE amount IS NOT NULL AND amount > 0 AND country <> 'WORLD' GROUP BY 1, 2"
+            f"WHERE amount IS NOT NULL AND amount > 0 AND country <> 'WORLD' AND source LIKE '{SCORED_STAGE_SOURCE}%' "
+            "GROUP BY 1, 2"
         )
         latest = {(str(c), str(s)): int(y) for c, s, y in avail.itertuples(index=False)}
         order = ("mining", "refining", "manufacturing")
