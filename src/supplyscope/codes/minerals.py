@@ -125,6 +125,34 @@ def load_catalog(path: Path | None = None) -> dict[str, Mineral]:
     return out
 
 
+_DIGITS = {6: "six", 10: "ten"}
+
+
+def _unique_code(raw: dict[str, Any], key: str, digits: int, seen: set[str], where: str, source: str) -> str:
+    """The ``key`` code of one record: ``digits`` digits, not seen before (added to ``seen``)."""
+    code = _str(raw, key, where, source)
+    if len(code) != digits or not code.isdigit():
+        raise ConfigError(f"{key} must be {_DIGITS[digits]} digits, got {code!r}", key=f"{where}.{key}", source=source)
+    if code in seen:
+        raise ConfigError(f"duplicate {key} {code}", key=f"{where}.{key}", source=source)
+    seen.add(code)
+    return code
+
+
+def _minerals_and_stage(
+    raw: dict[str, Any], minerals: dict[str, Mineral], where: str, source: str
+) -> tuple[tuple[str, ...], str]:
+    """The record's minerals (each in the catalogue, at least one) and its stage (one of :data:`STAGES`)."""
+    names = tuple(raw.get("minerals", ()))
+    unknown = [m for m in names if m not in minerals]
+    if not names or unknown:
+        raise ConfigError(f"unknown or missing minerals {unknown or names}", key=f"{where}.minerals", source=source)
+    stage = _str(raw, "stage", where, source)
+    if stage not in STAGES:
+        raise ConfigError(f"unknown stage {stage!r}", key=f"{where}.stage", source=source)
+    return names, stage
+
+
 @lru_cache(maxsize=4)
 def load_hs_codes(path: Path | None = None, catalog_path: Path | None = None) -> tuple[HsCode, ...]:
     """HS codes from ``minerals_hs_codes.toml`` (or a user's copy), checked against the catalogue."""
@@ -135,19 +163,8 @@ def load_hs_codes(path: Path | None = None, catalog_path: Path | None = None) ->
     seen: set[str] = set()
     for i, raw in enumerate(read_toml(target).get("code", [])):
         where = f"code[{i}]"
-        hs6 = _str(raw, "hs6", where, source)
-        if len(hs6) != 6 or not hs6.isdigit():
-            raise ConfigError(f"hs6 must be six digits, got {hs6!r}", key=f"{where}.hs6", source=source)
-        if hs6 in seen:
-            raise ConfigError(f"duplicate hs6 {hs6}", key=f"{where}.hs6", source=source)
-        seen.add(hs6)
-        names = tuple(raw.get("minerals", ()))
-        unknown = [m for m in names if m not in minerals]
-        if not names or unknown:
-            raise ConfigError(f"unknown or missing minerals {unknown or names}", key=f"{where}.minerals", source=source)
-        stage = _str(raw, "stage", where, source)
-        if stage not in STAGES:
-            raise ConfigError(f"unknown stage {stage!r}", key=f"{where}.stage", source=source)
+        hs6 = _unique_code(raw, "hs6", 6, seen, where, source)
+        names, stage = _minerals_and_stage(raw, minerals, where, source)
         codes.append(HsCode(hs6, names, stage, _str(raw, "heading", where, source)))
     return tuple(codes)
 
@@ -163,21 +180,10 @@ def load_hs_lines(path: Path | None = None, catalog_path: Path | None = None) ->
     seen: set[str] = set()
     for i, raw in enumerate(read_toml(target).get("line", [])):
         where = f"line[{i}]"
-        hts10 = _str(raw, "hts10", where, source)
-        if len(hts10) != 10 or not hts10.isdigit():
-            raise ConfigError(f"hts10 must be ten digits, got {hts10!r}", key=f"{where}.hts10", source=source)
-        if hts10 in seen:
-            raise ConfigError(f"duplicate hts10 {hts10}", key=f"{where}.hts10", source=source)
+        hts10 = _unique_code(raw, "hts10", 10, seen, where, source)
         if hts10[:6] not in hs6s:
             raise ConfigError(f"{hts10}: its HS6 {hts10[:6]} is not a [[code]]", key=f"{where}.hts10", source=source)
-        seen.add(hts10)
-        names = tuple(raw.get("minerals", ()))
-        unknown = [m for m in names if m not in minerals]
-        if not names or unknown:
-            raise ConfigError(f"unknown or missing minerals {unknown or names}", key=f"{where}.minerals", source=source)
-        stage = _str(raw, "stage", where, source)
-        if stage not in STAGES:
-            raise ConfigError(f"unknown stage {stage!r}", key=f"{where}.stage", source=source)
+        names, stage = _minerals_and_stage(raw, minerals, where, source)
         lines.append(
             HsLine(hts10, names, stage, _str(raw, "description", where, source), _str(raw, "citation", where, source))
         )
