@@ -75,6 +75,20 @@ def test_every_bundled_file_has_one_reader() -> None:
     assert not many, f"bundled files named by more than one module: {many}"
 
 
+@pytest.mark.parametrize(
+    ("pattern", "home"),
+    [
+        (r"^\s*import tomllib|^\s*from tomllib ", "config.py"),  # one TOML reader: config.read_toml
+        (r"^def (to_iso3|country_code_of|resolve_country)\b", "codes/country_names.py"),  # one name resolver
+        (r"^def hhi\b", "indicators/concentration.py"),  # one Herfindahl-Hirschman index
+    ],
+)
+def test_one_definition_per_concept(pattern: str, home: str) -> None:
+    found = re.compile(pattern, re.MULTILINE)
+    holders = sorted(str(p.relative_to(SRC)) for p in SRC.rglob("*.py") if found.search(p.read_text("utf-8")))
+    assert holders == [home]
+
+
 def test_the_public_api_is_curated_and_every_name_resolves() -> None:
     assert len(set(supplyscope.__all__)) == len(supplyscope.__all__)
     for name in supplyscope.__all__:

@@ -12,7 +12,8 @@ from supplyscope.data.paths import bundled
 from supplyscope.data.sources.usgs import MCS_FILE
 from supplyscope.data.sources.usgs_mcs import load_production, read_mcs_world
 from supplyscope.errors import NotFoundError
-from supplyscope.minerals.concentration import hhi, stage_concentration
+from supplyscope.indicators.concentration import hhi
+from supplyscope.minerals.concentration import stage_concentration
 
 DATA = Path(__file__).parent / "data"
 CONCERN = {"CHN", "HKG", "MAC", "CUB", "IRN", "PRK", "RUS", "VEN"}

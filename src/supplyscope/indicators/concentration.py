@@ -7,10 +7,15 @@ squared partner shares per product), where the flows live; tests check that the 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal, overload
 
 import numpy as np
 
 
+@overload
+def hhi(shares: Iterable[float] | np.ndarray, *, normalise: Literal[False] = ...) -> float: ...
+@overload
+def hhi(shares: Iterable[float] | np.ndarray, *, normalise: bool) -> float | None: ...
 def hhi(shares: Iterable[float] | np.ndarray, *, normalise: bool = False) -> float | None:
     """Herfindahl–Hirschman index ``Σ s²`` of fractional shares, on the 0–1 scale used across supplyscope.
 

@@ -25,11 +25,11 @@ split final-demand exports by destination, and only intermediate exports are the
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from supplyscope.config import read_toml
 from supplyscope.errors import RuleError
 
 TARGETS = ("output", "exports")
@@ -153,17 +153,15 @@ def parse_scenarios(data: Any, source: str = "<scenarios>") -> list[Scenario]:
 
 
 def load_scenarios(path: str | Path) -> list[Scenario]:
-    """Read a scenario file: ``.json`` as JSON, anything else as TOML."""
+    """Read a scenario file: ``.json`` as JSON, anything else as TOML (through :func:`supplyscope.config.read_toml`)."""
     p = Path(path)
     source = str(p)
+    if p.suffix.lower() != ".json":
+        return parse_scenarios(read_toml(p), source)
     try:
-        text = p.read_text(encoding="utf-8")
+        data = json.loads(p.read_text(encoding="utf-8"))
     except OSError as exc:
         raise RuleError(f"{source}: cannot read the scenario file: {exc.strerror}") from exc
-    try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else tomllib.loads(text)
     except json.JSONDecodeError as exc:
         raise RuleError(f"{source}: line {exc.lineno}: invalid JSON: {exc.msg}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{source}: invalid TOML: {exc}") from exc
     return parse_scenarios(data, source)

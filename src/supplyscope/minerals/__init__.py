@@ -24,7 +24,8 @@ from supplyscope.data.sources.usgs_mcs import (
     read_stage_table,
     to_production,
 )
-from supplyscope.minerals.concentration import concentration_panel, hhi, stage_concentration, world_shares
+from supplyscope.indicators.concentration import hhi
+from supplyscope.minerals.concentration import concentration_panel, stage_concentration, world_shares
 from supplyscope.minerals.coverage import Coverage, partner_coverage
 from supplyscope.minerals.groups import CountryGroup, concern_group, resolve_group
 from supplyscope.minerals.links import chokepoint_flags, flag_frame, scenario_from_restriction

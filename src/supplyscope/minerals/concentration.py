@@ -29,6 +29,7 @@ import pandas as pd
 
 from supplyscope.codes.minerals import STAGES, Mineral, check_stage, load_catalog, resolve_mineral
 from supplyscope.data.sources.usgs_mcs import MCS_SOURCE, OTHER, WORLD
+from supplyscope.indicators.concentration import hhi
 
 CONCENTRATION_COLUMNS = [
     "mineral",
@@ -50,15 +51,6 @@ CONCENTRATION_COLUMNS = [
     "source",
     "note",
 ]
-
-
-def hhi(shares: Iterable[float]) -> float:
-    """Herfindahl–Hirschman index ``Σ s²`` of fractional shares ``s``, on the 0–1 scale used across supplyscope.
-
-    Multiply by 10,000 for the points of the DOJ/FTC merger guidelines.
-    """
-    arr = np.asarray(list(shares), dtype=float)
-    return float(np.sum(arr**2))
 
 
 def world_total(rows: pd.DataFrame) -> tuple[float, str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from supplyscope.config import read_toml
+from supplyscope.config import merge_tables, read_toml
 from supplyscope.errors import ConfigError
 
 DEFAULTS = Path(__file__).resolve().parent / "defaults.toml"
@@ -31,16 +31,6 @@ class ShipmentSettings:
     sources: dict[str, str]
 
 
-def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in top.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
 def _get(data: dict[str, Any], dotted: str, kind: type | tuple[type, ...], source: str) -> Any:
     node: Any = data
     for part in dotted.split("."):
@@ -59,7 +49,7 @@ def load_settings(path: Path | None = None) -> ShipmentSettings:
     data = read_toml(DEFAULTS)
     source = DEFAULTS.name
     if path is not None:
-        data = _merge(data, read_toml(path))
+        data = merge_tables(data, read_toml(path))
         source = str(path)
     from supplyscope.tariffs import default_config
 

@@ -15,9 +15,7 @@ yearly file).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -42,6 +40,7 @@ from supplyscope.data.sources.csvtools import (
     read_layout,
     read_table,
     sha256_of,
+    small_csv,
     trimmed,
 )
 from supplyscope.data.sources.loadresult import LoadResult, concat_flows, concat_unknown
@@ -182,12 +181,7 @@ def _index(origin: Path, members: dict[str, Opener], checksum: str | None) -> Re
 
 def read_products(raw: bytes, source: str) -> dict[str, str]:
     """``product_codes_HSxx_V*.csv`` (``code, description``) → {zero-padded code: description}."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
+    header, reader = small_csv(raw)
     for col in ("code", "description"):
         if col not in header:
             raise DataError(f"column is missing (header: {', '.join(header)})", source=source, row=1, field=col)

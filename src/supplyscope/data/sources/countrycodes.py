@@ -9,8 +9,6 @@ Unknown codes are kept and reported with their row counts and values, never drop
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from supplyscope.data.sources.csvtools import small_csv
 from supplyscope.errors import DataError
 
 __all__ = [
@@ -130,12 +129,7 @@ def read_baci_country_codes(raw: bytes, source: str) -> CountryCodes:
     V202301 used ``country_code, country_name_abbreviation, country_name_full, iso_2digit_alpha,
     iso_3digit_alpha``. Older files are Latin-1 encoded; UTF-8 is tried first.
     """
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
+    header, reader = small_csv(raw)
     col = {name: i for i, name in enumerate(header)}
     iso_col = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in col), None)
     name_col = next((c for c in ("country_name", "country_name_abbreviation", "country_name_full") if c in col), None)

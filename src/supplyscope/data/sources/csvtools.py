@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+import io
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -177,3 +178,14 @@ def raise_first(problems: list[tuple[int, str, str]], source: str) -> None:
         return
     idx, name, message = min(problems, key=lambda p: p[0])
     raise DataError(message, source=source, row=idx + FIRST_DATA_LINE, field=name)
+
+
+def small_csv(raw: bytes) -> tuple[list[str], Iterator[list[str]]]:
+    """Header (stripped) and remaining rows of a small CSV file given as bytes: UTF-8 (with or without BOM)
+    tried first, then Latin-1, the encoding of older CEPII releases."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    reader = csv.reader(io.StringIO(text))
+    return [h.strip() for h in next(reader, [])], reader

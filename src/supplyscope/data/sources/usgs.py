@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from supplyscope.codes.countries import location_records
 from supplyscope.data.paths import bundled
 from supplyscope.errors import DataError
 
@@ -56,8 +55,3 @@ def read_critical_lists_raw() -> tuple[pd.DataFrame, str]:
     """The bundled 2022/2025 critical-minerals lists table, and its path for error messages."""
     path = bundled(LISTS_FILE)
     return pd.read_parquet(path), str(path)
-
-
-def location_names() -> pd.DataFrame:
-    """Bundled location names: ``name_en``, ``name_short_en``, ``iso3_code``."""
-    return pd.DataFrame(location_records(["name_en", "name_short_en", "iso3_code"]))

@@ -16,7 +16,7 @@ raw           status                value
 empty         ``missing``           none (column not in the table)
 ============  ====================  =============================================
 
-Country labels become ISO3 codes through the bundled location names plus :data:`USGS_ALIASES`;
+Country labels become ISO3 codes through the shared resolver :func:`supplyscope.codes.country_names.to_iso3`;
 "Other countries" and "World total (rounded)" stay aggregate rows (codes :data:`OTHER`,
 :data:`WORLD`). An unknown label raises :class:`DataError` naming the file, row and field.
 """
@@ -25,15 +25,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from supplyscope.codes.countries import iso3_codes
+from supplyscope.codes.country_names import to_iso3
 from supplyscope.codes.minerals import STAGES, Mineral, load_catalog
 from supplyscope.data.schema import table
 from supplyscope.data.sources.refining import REFINING_FILE, read_refining_shares, refining_path
-from supplyscope.data.sources.usgs import location_names, mcs_world_path, read_mcs_world_raw
+from supplyscope.data.sources.usgs import mcs_world_path, read_mcs_world_raw
 from supplyscope.data.validate import check
 from supplyscope.data.warehouse import Warehouse, file_checksum
 from supplyscope.errors import DataError
@@ -44,25 +45,6 @@ WORLD = "WORLD"
 """Code of the "World total" row."""
 
 MCS_SOURCE = "USGS Mineral Commodity Summaries 2026"
-
-USGS_ALIASES: dict[str, str] = {
-    "united states": "USA",
-    "congo (kinshasa)": "COD",
-    "congo (brazzaville)": "COG",
-    "burma": "MMR",
-    "korea, republic of": "KOR",
-    "korea, north": "PRK",
-    "russia": "RUS",
-    "turkey": "TUR",
-    "côte d’ivoire": "CIV",
-    "cote d'ivoire": "CIV",
-    "laos": "LAO",
-    "iran": "IRN",
-    "vietnam": "VNM",
-    "tanzania": "TZA",
-    "australia (row label inferred)": "AUS",
-}
-"""USGS spellings that differ from the bundled location names."""
 
 AGGREGATES: dict[str, str] = {
     "other countries": OTHER,
@@ -107,26 +89,13 @@ def parse_value(raw: object) -> Parsed:
     return Parsed(value, "lower_bound" if bound else "reported")
 
 
-@lru_cache(maxsize=1)
-def _location_index() -> dict[str, str]:
-    loc = location_names()
-    index: dict[str, str] = {}
-    for col in ("name_en", "name_short_en"):
-        for name, iso3 in zip(loc[col], loc["iso3_code"], strict=True):
-            if isinstance(name, str) and isinstance(iso3, str):
-                index.setdefault(name.strip().lower(), iso3)
-    return index
-
-
 def country_code(label: str) -> tuple[str, str] | None:
     """``(code, kind)`` of a USGS country label, kind ``country``/``other``/``world``; None if unknown."""
     key = label.strip().lower()
     if key in AGGREGATES:
         code = AGGREGATES[key]
         return code, "world" if code == WORLD else "other"
-    if key in USGS_ALIASES:
-        return USGS_ALIASES[key], "country"
-    iso3 = _location_index().get(key)
+    iso3 = to_iso3(key)
     return (iso3, "country") if iso3 else None
 
 
@@ -196,7 +165,10 @@ def read_mcs_world(path: Path | str | None = None, *, catalog: dict[str, Mineral
         found = country_code(label)
         if found is None:
             raise DataError(
-                f"unknown country label {label!r}; add it to USGS_ALIASES", source=source, row=row, field="country"
+                f"unknown country label {label!r}; add it to codes.country_names.ALIASES",
+                source=source,
+                row=row,
+                field="country",
             )
         code, kind = found
         prod_unit, res_unit = _units(str(rec.get("units_per_mcs_convention", "") or ""), mineral)
@@ -253,7 +225,7 @@ def read_stage_table(path: Path | str, *, catalog: dict[str, Mineral] | None = N
     missing = [c for c in STAGE_TABLE_COLUMNS if c not in raw.columns]
     if missing:
         raise DataError(f"missing column(s) {missing}", source=source, field=missing[0])
-    iso3s = set(_location_index().values())
+    iso3s = iso3_codes()
     records: list[dict[str, object]] = []
     for i, rec in enumerate(raw.to_dict("records")):
         row = i + 2
@@ -352,7 +324,7 @@ def read_refining_stage(path: Path | str | None = None, *, catalog: dict[str, Mi
         if rec["stage"] not in STAGES:
             raise DataError(f"unknown stage {rec['stage']!r}", source=source, row=row, field="stage")
         label = str(rec["country"])
-        found = (label, "country") if label in set(_location_index().values()) else country_code(label)
+        found = (label, "country") if label in iso3_codes() else country_code(label)
         if found is None:
             raise DataError(f"unknown country {label!r}", source=source, row=row, field="country")
         records.append(
