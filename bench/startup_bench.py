@@ -11,6 +11,11 @@ times are reported.
 - ``supplyscope duty 8507600020 --origin CHN --value 1200`` (goal <= 5x the baseline; issue 12);
 - ``python -c "import supplyscope"`` (the curated package import).
 
+The first (warm-up) run of each contender fills ``$SUPPLYSCOPE_HOME/cache`` (the parsed HTS schedule, the
+Section 301 index, the EU members; see :mod:`supplyscope.data.cache`), so the timed runs measure the warm
+start a user gets from the second command on. ``--cold`` points ``$SUPPLYSCOPE_HOME`` at an empty temporary
+directory for every run of ``duty`` instead, to measure the first command after an install or a data change.
+
     .venv/bin/python bench/startup_bench.py            # 7 repeats
     .venv/bin/python bench/startup_bench.py --repeats 15
 """
@@ -22,6 +27,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,8 +46,8 @@ CONTENDERS: dict[str, list[str]] = {
 GOALS = {"supplyscope --help": 3.0, "supplyscope duty ...": 5.0}
 
 
-def _run(cmd: list[str]) -> float:
-    env = {**os.environ, "COLUMNS": "100"}
+def _run(cmd: list[str], home: str | None = None) -> float:
+    env = {**os.environ, "COLUMNS": "100", **({"SUPPLYSCOPE_HOME": home} if home else {})}
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, env=env, check=False)
     elapsed = time.perf_counter() - t0
@@ -53,15 +59,21 @@ def _run(cmd: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--cold", action="store_true", help="an empty cache for every duty run")
     args = parser.parse_args()
     for cmd in CONTENDERS.values():  # warm the OS file cache and any on-disk caches once
         _run(cmd)
     times: dict[str, list[float]] = {name: [] for name in CONTENDERS}
     for _ in range(args.repeats):
         for name, cmd in CONTENDERS.items():
-            times[name].append(_run(cmd))
+            if args.cold and name == "supplyscope duty ...":
+                with tempfile.TemporaryDirectory() as home:
+                    times[name].append(_run(cmd, home))
+            else:
+                times[name].append(_run(cmd))
     base = min(times["baseline: import typer"])
-    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; repeats: {args.repeats}")
+    cache = "cold (empty cache per duty run)" if args.cold else "warm"
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; repeats: {args.repeats}; cache: {cache}")
     print(f"{'contender':28} {'min s':>8} {'median s':>9} {'min/baseline':>13}  goal")
     for name, ts in times.items():
         ratio = min(ts) / base

@@ -40,16 +40,48 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def spark() -> SparkEngine:
-    """One local Spark session for the whole test run (skipped without PySpark or Java, unless CI requires it)."""
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkEngine]:
+    """One Spark engine for the whole test run.
+
+    With ``$SUPPLYSCOPE_SPARK_MASTER`` (CI: a standalone master and two workers started by ``.ci/run``) it
+    runs on that cluster and stages data in ``$SUPPLYSCOPE_SPARK_STAGING``. Otherwise, with
+    ``SUPPLYSCOPE_REQUIRE_SPARK=1`` it starts its own standalone cluster (master + 2 workers, separate
+    processes), and without it uses local mode. Skipped without PySpark or Java, unless CI requires Spark.
+    """
+    from supplyscope.engine.settings import MASTER_ENV, STAGING_ENV
+
+    required = os.environ.get("SUPPLYSCOPE_REQUIRE_SPARK") == "1"
     why = spark_missing()
     if why:
-        if os.environ.get("SUPPLYSCOPE_REQUIRE_SPARK") == "1":
+        if required:
             pytest.fail(f"SUPPLYSCOPE_REQUIRE_SPARK=1 but {why}")
         pytest.skip(why)
-    from supplyscope.engine.spark_engine import shared_local_engine
+    from supplyscope.engine.spark_engine import shared_engine, shared_local_engine
+    from supplyscope.engine.standalone import StandaloneCluster
 
-    return shared_local_engine()
+    master = os.environ.get(MASTER_ENV)
+    cluster = None
+    if master:
+        staging = os.environ.get(STAGING_ENV)
+        if not staging:
+            pytest.fail(f"{MASTER_ENV} is set but {STAGING_ENV} is not: a cluster needs a staging location")
+    elif required:
+        root = tmp_path_factory.mktemp("spark-cluster")
+        cluster = StandaloneCluster(root, workers=2)
+        master, staging = cluster.start(), str(root / "staging")
+        # engines the code under test creates itself (api.run(engine="spark")) find the cluster's staging too
+        os.environ[MASTER_ENV], os.environ[STAGING_ENV] = master, staging
+    if master:
+        yield shared_engine(master, shuffle_partitions=4, staging=staging)
+    else:
+        yield shared_local_engine()
+    if cluster is not None:
+        from supplyscope.engine.spark_engine import stop_shared
+
+        stop_shared()
+        cluster.stop()
+        os.environ.pop(MASTER_ENV, None)
+        os.environ.pop(STAGING_ENV, None)
 
 
 @pytest.fixture(scope="session")

@@ -91,6 +91,8 @@ def test_one_definition_per_concept(pattern: str, home: str) -> None:
 
 def test_the_public_api_is_curated_and_every_name_resolves() -> None:
     assert len(set(supplyscope.__all__)) == len(supplyscope.__all__)
+    assert {"assess", "AssessmentResult", "Warehouse", "explain"} <= set(supplyscope.__all__)
+    assert supplyscope.assess.__module__ == "supplyscope.notebook"  # returns a result, not the JSON dict
     for name in supplyscope.__all__:
         assert getattr(supplyscope, name) is not None, name
     assert issubclass(supplyscope.DataError, supplyscope.SupplyscopeError)

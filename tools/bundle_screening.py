@@ -73,6 +73,8 @@ def main() -> None:
             "licence": "US government work, public domain",
             "sha256": file_checksum(sdn_path),
             "caveat": SDN_CAVEAT,
+            "listed_on_note": f"OFAC sdn.csv does not publish designation dates; list as of {sdn.version}",
+            "without_listed_on": int(sdn.frame["listed_on"].isna().sum()),
             "partial": False,
             "entity_types": {str(k): int(v) for k, v in sdn.frame["entity_type"].value_counts().sort_index().items()},
             "with_identifiers": int(sdn.frame["identifiers"].map(len).gt(0).sum()),
@@ -91,6 +93,9 @@ def main() -> None:
             "licence": "US government work, public domain",
             "sha256": file_checksum(uflpa_path),
             "caveat": UFLPA_CAVEAT.format(n=len(uflpa.frame)),
+            "listed_on_note": "the sources read for this UFLPA entry give no listing date (added_on is empty in "
+            f"uflpa_entity_list_v2.csv); list {uflpa.version}",
+            "without_listed_on": int(uflpa.frame["listed_on"].isna().sum()),
             "with_fr_document": int(uflpa.frame["identifiers"].map(len).gt(0).sum()),
         },
     }
@@ -119,7 +124,9 @@ def main() -> None:
         f"{len(sdn.frame) - meta['SDN']['with_country']:,} (country left empty).",
         "UFLPA rows carry no country: the compiled file does not state one, and none was assumed.",
         f"UFLPA rows with a Federal Register document number: {meta['UFLPA']['with_fr_document']} of "
-        f"{meta['UFLPA']['entries']}; every row has its listing date (`listed_on`) and source URL.",
+        f"{meta['UFLPA']['entries']}; every row has its source URL. Rows without a listing date (`listed_on` "
+        f"null, and hits say why in `listed_on_note`): UFLPA {meta['UFLPA']['without_listed_on']}, "
+        f"SDN {meta['SDN']['without_listed_on']:,} (sdn.csv publishes no designation dates).",
         "SDN entity types (from the sdn_type column): "
         + ", ".join(f"{k} {v:,}" for k, v in meta["SDN"]["entity_types"].items())
         + f"; rows with an identifier (IMO, MMSI, date of birth, tail number) in the remarks: "

@@ -5,7 +5,7 @@ Names other than the errors are imported on first use, so ``import supplyscope``
 
     import supplyscope
     with supplyscope.Warehouse.open() as wh: ...
-    result = supplyscope.assess(importer="USA")
+    result = supplyscope.assess(importer="USA")  # .to_frame(), .explain(hs6), .with_weights({...}), .plot()
 """
 
 from __future__ import annotations
@@ -28,17 +28,20 @@ _LAZY: dict[str, str] = {
     "Warehouse": "supplyscope.data.warehouse",
     "ensure_built": "supplyscope.data.build",
     "load_settings": "supplyscope.config",
-    "assess": "supplyscope.api",
+    "assess": "supplyscope.notebook",
+    "AssessmentResult": "supplyscope.notebook",
     "explain": "supplyscope.api",
 }
 
 if TYPE_CHECKING:
-    from supplyscope.api import assess, explain
+    from supplyscope.api import explain
     from supplyscope.config import load_settings
     from supplyscope.data.build import ensure_built
     from supplyscope.data.warehouse import Warehouse
+    from supplyscope.notebook import AssessmentResult, assess
 
 __all__ = [
+    "AssessmentResult",
     "ConfigError",
     "ConflictError",
     "DataError",

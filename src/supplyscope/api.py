@@ -32,6 +32,7 @@ from supplyscope.scoring.method import method_of
 __all__ = [
     "assess",
     "assessment",
+    "dependence",
     "eu2021_flags",
     "explain",
     "explain_record",
@@ -164,7 +165,8 @@ def assessment(
     """
     cfg = settings(config)
     wh = _open(db)
-    ctx = Context(wh, importer=importer.upper(), year=year, mineral_links=mineral_links())
+    # the mineral catalogue is read only if the context needs it (not on a cache hit)
+    ctx = Context(wh, importer=importer.upper(), year=year, mineral_links_of=mineral_links)
     filters = {
         "importer": ctx.importer,
         "year": ctx.y,
@@ -232,12 +234,19 @@ ENGINE_TABLES = (
 
 
 def _engine_sql(wh: Warehouse, name: str) -> Callable[[str], pd.DataFrame]:
-    """Register the assessment's tables on another engine and return its ``sql`` function."""
+    """Register the assessment's tables on another engine and return its ``sql`` function.
+
+    The engine reads the Parquet export of the warehouse (``data export``; written once per warehouse
+    version, in ``[spark] tables`` when set), never a copy of the tables through the driver.
+    """
+    from supplyscope.data.export import exported_tables
     from supplyscope.engine import get_engine
+    from supplyscope.engine.settings import spark_settings
 
     eng = get_engine(name)
-    for table in ENGINE_TABLES:
-        eng.register(table, wh.con.sql(f'SELECT * FROM "{table}"').to_arrow_table())
+    where = spark_settings().tables
+    for table, path in exported_tables(wh, ENGINE_TABLES, Path(where) if where else None).items():
+        eng.register(table, path)
     return eng.sql
 
 
@@ -354,3 +363,37 @@ def eu2021_flags(result: Assessment) -> pd.DataFrame:
     out.insert(1, "import_value_usd", result.meta["import_value"])
     out["rank"] = result.rank
     return out.sort_values(["flagged", "rank"], ascending=[False, True])
+
+
+def dependence(importer: str = "USA", year: int | None = None, db: Path | str | None = None) -> Any:
+    """The importer's dependence on each partner: trade shares (warehouse ``trade_flows``) beside look-through.
+
+    Returns a :class:`supplyscope.inputoutput.dependence.Dependence`. The look-through side is the bundled
+    OECD ICIO table; EU members that the trade table does not list on their own are summed into ``EU27``.
+    """
+    from supplyscope.errors import NotFoundError
+    from supplyscope.inputoutput import load_icio
+    from supplyscope.inputoutput.dependence import dependence as run_dependence
+
+    wh = _open(db)
+    try:
+        years = wh.query("SELECT DISTINCT year FROM trade_flows WHERE importer = ? ORDER BY year", [importer])
+        if years.empty:
+            known = wh.query("SELECT DISTINCT importer FROM trade_flows ORDER BY 1")["importer"]
+            raise NotFoundError("importer in trade_flows", importer, known)
+        chosen = int(years["year"].iloc[-1]) if year is None else year
+        if chosen not in set(years["year"]):
+            raise NotFoundError(f"year for importer {importer} in trade_flows", chosen, years["year"])
+        flows = wh.query(
+            "SELECT exporter, hs6, value_usd, source FROM trade_flows WHERE importer = ? AND year = ?",
+            [importer, chosen],
+        )
+        eu = wh.query("SELECT iso3 FROM country_groups WHERE group_name = 'eu27'")["iso3"]
+    finally:
+        wh.close()
+    partners = set(flows["exporter"])
+    aggregates = {"EU27": set(eu) - partners} if "EU27" in partners else {}
+    sources = ", ".join(sorted(set(flows["source"])))
+    return run_dependence(
+        flows, load_icio(), importer, year=chosen, trade_source=f"{sources} ({chosen})", aggregates=aggregates
+    )

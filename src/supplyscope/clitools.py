@@ -1,16 +1,27 @@
-"""Shared helpers for every CLI sub-command: output formats, JSON printing, error exit."""
+"""Shared helpers for every CLI sub-command: shared options, validation, progress, output formats, JSON printing."""
 
 from __future__ import annotations
 
+import math
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 
+from supplyscope.errors import ConfigError
 from supplyscope.jsonio import to_json
 
 console = Console()
 err_console = Console(stderr=True)
+
+QUIET_ENV = "SUPPLYSCOPE_QUIET"
+"""Set (to anything but "" or "0") by ``supplyscope --quiet``: no progress display."""
 
 
 class OutputFormat(StrEnum):
@@ -23,3 +34,67 @@ class OutputFormat(StrEnum):
 def print_json(obj: Any) -> None:
     """Print exactly one JSON document on stdout (no Rich markup)."""
     print(to_json(obj))
+
+
+def finite(value: Any) -> Any:
+    """Typer callback: reject NaN and infinities (``--x nan`` passes a ``min=`` range check)."""
+    values = value if isinstance(value, list | tuple) else [value]
+    for v in values:
+        if isinstance(v, float) and not math.isfinite(v):
+            raise typer.BadParameter(f"{v} is not a finite number")
+    return value
+
+
+def non_negative_option(param: typer.CallbackParam, value: Any) -> Any:
+    """Typer callback: a finite number ≥ 0 (or a list of them); else a one-line ``ConfigError`` naming the option.
+
+    For options whose bad values the command has always reported as a settings error (exit code 4).
+    """
+    values = value if isinstance(value, list | tuple) else [value]
+    for v in values:
+        if isinstance(v, float) and not (math.isfinite(v) and v >= 0):
+            raise ConfigError(f"must be a finite number ≥ 0, not {v}", key=param.opts[0] if param.opts else param.name)
+    return value
+
+
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table (Rich) or json (one document on stdout).")]
+WarehouseOpt = Annotated[
+    Path | None, typer.Option("--db", help="Warehouse file (default: $SUPPLYSCOPE_HOME/warehouse.duckdb).")
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", exists=True, dir_okay=False, help="TOML settings overriding the shipped defaults."),
+]
+TopOpt = Annotated[int, typer.Option("--top", min=1, help="How many rows to print.")]
+XlsxOpt = Annotated[
+    Path | None, typer.Option("--xlsx", dir_okay=False, help="Also write the table(s) to this Excel workbook.")
+]
+"""Shared option declarations: one definition each, used by every command that takes them."""
+
+
+def quiet() -> bool:
+    """True when progress must not be shown: ``--quiet``, or stderr is not a terminal."""
+    return os.environ.get(QUIET_ENV, "") not in ("", "0") or not sys.stderr.isatty()
+
+
+@contextmanager
+def progress(label: str, total: int | None = None) -> Iterator[Callable[[str], None]]:
+    """A Rich progress bar (or spinner when ``total`` is None) on stderr; yields ``step(description)``.
+
+    Nothing is drawn when :func:`quiet`; the yielded function is then a no-op, so callers need no branch.
+    """
+    if quiet():
+        yield lambda _description: None
+        return
+    from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    middle: ProgressColumn = SpinnerColumn() if total is None else BarColumn()
+    with Progress(
+        TextColumn("{task.description}"), middle, TimeElapsedColumn(), console=err_console, transient=True
+    ) as bar:
+        task = bar.add_task(label, total=total)
+
+        def step(description: str) -> None:
+            bar.update(task, description=description, advance=1)
+
+        yield step

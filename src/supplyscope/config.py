@@ -76,7 +76,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"not valid TOML: {exc}", source=str(path)) from None
 
 
-AREA_SECTIONS = ("disclosure", "shipments", "tariffs", "minerals", "screening")
+AREA_SECTIONS = ("disclosure", "shipments", "tariffs", "minerals", "screening", "spark")
 """Top-level sections of the user's settings file that belong to one area each (read by :func:`user_section`)."""
 
 

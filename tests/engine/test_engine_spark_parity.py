@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from supplyscope.data.export import exported_tables
 from supplyscope.data.warehouse import Warehouse
-from supplyscope.engine import DuckDBEngine, SparkEngine, compare_engines
+from supplyscope.engine import DuckDBEngine, SparkEngine, TableData, compare_engines
 from supplyscope.indicators import tables
 
 TABLES = (
@@ -38,7 +39,7 @@ def warehouse(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     wh.close()
 
 
-def test_indicator_sql_identical_on_duckdb_and_spark(spark: SparkEngine, warehouse: Warehouse) -> None:
+def test_indicator_sql_identical_on_duckdb_and_spark(spark: SparkEngine, warehouse: Warehouse, tmp_path: Path) -> None:
     sources = warehouse.query("SELECT DISTINCT source FROM trade_flows ORDER BY 1")["source"].tolist()
     assert sources, "bundled build loaded no trade flows"
     year = int(warehouse.query("SELECT MAX(year) AS y FROM trade_flows")["y"].iloc[0])
@@ -49,7 +50,8 @@ def test_indicator_sql_identical_on_duckdb_and_spark(spark: SparkEngine, warehou
         "undisclosed": tables.undisclosed_sql("USA", year, sources),
         "industry_link": tables.industry_link_sql(),
     }
-    data = {name: warehouse.con.sql(f'SELECT * FROM "{name}"').to_arrow_table() for name in TABLES}
+    # both engines read the same Parquet export of the canonical tables (what `assess --engine spark` reads)
+    data: dict[str, TableData] = dict(exported_tables(warehouse, TABLES, tmp_path / "export"))
     duck = DuckDBEngine()
     try:
         found = compare_engines(duck, spark, data, queries)

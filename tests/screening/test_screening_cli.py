@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from supplyscope.cli import app
-from supplyscope.errors import ConfigError, DataError
+from supplyscope.errors import DataError
 
 runner = CliRunner()
 
@@ -69,8 +69,12 @@ def test_contract_json_shape(suppliers: Path, tmp_path: Path) -> None:
             # context on every hit: program, type and source (and the listing date for UFLPA entries)
             assert h["programs"] and h["entity_type"] in ("person", "organisation", "vessel", "aircraft")
             assert h["source_url"].startswith("http")
-            if h["list"] == "UFLPA":
-                assert h["listed_on"] and h["listed_on"][:2] == "20"
+            # a listing date, or null with a note saying why (never an unexplained empty string)
+            assert (h["listed_on"] is None) == bool(h["listed_on_note"])
+            if h["listed_on"] is not None:
+                assert h["listed_on"][:2] == "20" and h["listed_on_note"] is None
+            if h["list"] == "SDN":  # the bundled sdn.csv publishes no designation dates
+                assert h["listed_on"] is None and "does not publish designation dates" in h["listed_on_note"]
             assert 0.0 <= h["score"] <= 1.0 and h["explanation"]
     assert rows[0]["hits"][0]["name"] == "Xinjiang Zhongtai Chemical Co., Ltd."
     assert rows[0]["hits"][0]["list"] == "UFLPA"
@@ -138,6 +142,9 @@ def test_out_csv_and_audit_record(suppliers: Path, tmp_path: Path) -> None:
     assert {m["list"] for m in rec["lists"]} == {"SDN", "UFLPA"}
     assert "PARTIAL" in rec["list_versions"] and rec["caveat"].startswith("UFLPA: PARTIAL")
     assert rec["output_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    # an undated hit: empty listed_on with its reason in listed_on_note (CSV), and each list's note in the audit
+    assert all(bool(x["listed_on"]) != bool(x["listed_on_note"]) for x in lines if x["entity_id"])
+    assert "does not publish designation dates" in next(m for m in rec["lists"] if m["list"] == "SDN")["listed_on_note"]
     assert rec["prev"] == records[0]["hash"]  # hash chain
 
 
@@ -175,8 +182,10 @@ def test_wrong_encoding_and_ragged_row(tmp_path: Path) -> None:
 
 
 def test_threshold_out_of_range(suppliers: Path) -> None:
-    res = runner.invoke(app, ["screen", str(suppliers), "--threshold", "1.5"])
-    assert isinstance(res.exception, ConfigError)
+    for bad in ("1.5", "-0.1", "nan"):
+        res = runner.invoke(app, ["screen", str(suppliers), "--threshold", bad])
+        # rejected before any screening: a usage error (exit 2) naming the option, no traceback
+        assert res.exit_code == 2 and "--threshold" in res.output, res.output
 
 
 def test_lists_info_json_shows_versions_counts_and_partial_uflpa() -> None:

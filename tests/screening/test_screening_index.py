@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -95,10 +98,27 @@ def test_score_is_the_documented_logistic_combination(index: ScreeningIndex) -> 
     assert score == pytest.approx(EXACT_FLOOR + (1 - EXACT_FLOOR) * p)
     fuzzy, v2 = evaluate(Pair(index._side(normalize_name("Camel Grop")), index._side(c)))
     assert v2["exact"][0] == 0.0
-    assert fuzzy == pytest.approx(
-        min(EXACT_FLOOR - 0.001, sigmoid(BIAS + sum(f.weight * v2[f.name][0] for f in FEATURES)))
-    )
+    from supplyscope.screening.calibration import FUZZY_P, FUZZY_RATE
+
+    raw = sigmoid(BIAS + sum(f.weight * v2[f.name][0] for f in FEATURES))
+    # fuzzy tier: the logistic probability through the isotonic breakpoints (numpy's interpolation as the check)
+    assert fuzzy == pytest.approx(min(EXACT_FLOOR - 0.001, float(np.interp(raw, FUZZY_P, FUZZY_RATE))))
     assert values["token_set"][0] == pytest.approx(1.0)  # camel=camel, grp=group
+
+
+def test_calibration_is_a_monotone_probability_map() -> None:
+    from supplyscope.screening.calibration import ACRONYM_RATE, FUZZY_P, FUZZY_RATE
+    from supplyscope.screening.features import ACRONYM_SCORE, calibrated
+
+    assert len(FUZZY_P) == len(FUZZY_RATE) >= 2
+    assert all(a <= b for a, b in itertools.pairwise(FUZZY_P))
+    assert all(a <= b for a, b in itertools.pairwise(FUZZY_RATE))
+    assert FUZZY_RATE[0] >= 0.0 and FUZZY_RATE[-1] <= 1.0
+    grid = np.linspace(0, 1, 1001)
+    ours = [calibrated(float(x)) for x in grid]
+    assert ours == pytest.approx(np.interp(grid, FUZZY_P, FUZZY_RATE).tolist())
+    # the initials-only score is the (smoothed) observed rate, far below the default threshold
+    assert ACRONYM_SCORE == ACRONYM_RATE < 0.1
 
 
 def test_screen_many_keeps_order_and_length(index: ScreeningIndex) -> None:

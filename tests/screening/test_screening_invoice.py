@@ -124,3 +124,12 @@ def test_nationality_among_all_listed_countries_raises(index: ScreeningIndex) ->
 def test_missing_uflpa_entities_of_the_old_bundle_now_found(index: ScreeningIndex) -> None:
     hits = index.screen("Hoshine Silicon Industry (Shanshan) Co., Ltd.")
     assert hits and hits[0].list == "UFLPA" and hits[0].listed_on == "2022-06-21"
+
+
+def test_undated_uflpa_entries_say_why(index: ScreeningIndex) -> None:
+    # uflpa_entity_list_v2.csv leaves added_on empty for East Hope (and Daqo): null date, explicit note
+    hits = index.screen("Xinjiang East Hope Nonferrous Metals Co., Ltd.")
+    assert hits and hits[0].list == "UFLPA" and hits[0].listed_on == ""
+    assert "give no listing date" in hits[0].listed_on_note
+    dated = index.screen("Hoshine Silicon Industry (Shanshan) Co., Ltd.")[0]
+    assert dated.listed_on and dated.listed_on_note == ""

@@ -8,11 +8,14 @@ lines against the real commands). A module provides ``register(app)``, which add
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer import _click
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 if TYPE_CHECKING:  # Typer >= 0.29 vendors click; its base classes are only named for the type checker
     from typer._click.core import Command as ClickCommand
@@ -34,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "exposure": (
         "supplyscope.cli.inputoutput",
         "Face-value vs look-through exposure of each industry of COUNTRY to SOURCE, plus an HTML report.",
+    ),
+    "dependence": (
+        "supplyscope.cli.dependence",
+        "Dependence of IMPORTER on each partner: import share and products led, face value and look-through.",
     ),
     "shock": (
         "supplyscope.cli.inputoutput",
@@ -101,8 +108,54 @@ class _Deferred(TyperCommand):
         return load_command(self.name).make_context(info_name, args, parent=parent, **extra)
 
 
+_typer_display_type = TyperOption.display_type_rich
+
+
+def _display_type(self: TyperOption, ctx: ClickContext) -> str | None:
+    """Help shows no type for a flag (Typer 0.29 prints ``<bool>`` for every flag, even ``--help``)."""
+    return None if self.is_flag else _typer_display_type(self, ctx)
+
+
+TyperOption.display_type_rich = _display_type  # type: ignore[method-assign]
+
+
+def _one_line(exc: _click.ClickException) -> str:
+    """A click usage error as one line: the message and where to find help."""
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+    return f"Error: {' '.join(exc.format_message().split())}{where}"
+
+
 class _LazyGroup(TyperGroup):
-    """A Typer group whose commands come from :data:`COMMANDS`, imported on first use."""
+    """A Typer group whose commands come from :data:`COMMANDS`, imported on first use.
+
+    Run standalone, it prints every usage error as one line on stderr (exit 2), never a traceback;
+    supplyscope errors propagate to :func:`main`, which prints them as one line with their exit code.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except _click.exceptions.NoArgsIsHelpError as exc:
+            print(exc.format_message(), file=sys.stderr)
+            sys.exit(exc.exit_code)
+        except _click.ClickException as exc:
+            print(_one_line(exc), file=sys.stderr)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            print("Aborted.", file=sys.stderr)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def list_commands(self, ctx: ClickContext) -> list[str]:
         return [*super().list_commands(ctx), *COMMANDS]
@@ -135,8 +188,13 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display (also off when not a terminal)."),
 ) -> None:
     """Open, offline supply-chain resilience analysis on real public data."""
+    if quiet:
+        from supplyscope.clitools import QUIET_ENV  # imported here: Rich stays out of `supplyscope --help`
+
+        os.environ[QUIET_ENV] = "1"
 
 
 EXIT_CODES: dict[type[SupplyscopeError], int] = {
@@ -147,17 +205,21 @@ EXIT_CODES: dict[type[SupplyscopeError], int] = {
 }
 
 
+def _report(exc: SupplyscopeError) -> None:
+    """Print a supplyscope error as one line on stderr and exit with its code."""
+    from supplyscope.clitools import err_console
+
+    kind = type(exc).__name__
+    err_console.print(f"[bold red]{kind}:[/] {exc}", highlight=False, soft_wrap=True)
+    sys.exit(next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 2))
+
+
 def main() -> None:
     """Console entry point: runs the app and turns supplyscope errors into clean messages."""
     try:
         app()
     except SupplyscopeError as exc:
-        from supplyscope.clitools import err_console
-
-        kind = type(exc).__name__
-        err_console.print(f"[bold red]{kind}:[/] {exc}", highlight=False)
-        code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 2)
-        sys.exit(code)
+        _report(exc)
 
 
 if __name__ == "__main__":

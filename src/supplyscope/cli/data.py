@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, console, err_console, print_json
+from supplyscope.clitools import OutputFormat, console, err_console, print_json, progress
 from supplyscope.data.build import build_bundled
-from supplyscope.data.warehouse import Warehouse
+from supplyscope.data.warehouse import Warehouse, remove_warehouse
 
 data_app = typer.Typer(help="Build the DuckDB warehouse and inspect it.", no_args_is_help=True)
 
@@ -31,26 +30,22 @@ class Source(StrEnum):
 @data_app.command("build")
 def build(
     source: Annotated[Source, typer.Option("--source", help="Load the bundled real data.")] = Source.bundled,
-    baci: Annotated[Path | None, typer.Option("--baci", help="CEPII BACI zip or folder to load.")] = None,
-    comtrade: Annotated[Path | None, typer.Option("--comtrade", help="UN Comtrade bulk CSV to load.")] = None,
+    baci: Annotated[Path | None, typer.Option("--baci", exists=True, help="CEPII BACI zip or folder to load.")] = None,
+    comtrade: Annotated[
+        Path | None, typer.Option("--comtrade", exists=True, help="UN Comtrade bulk CSV to load.")
+    ] = None,
     db: DbOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Delete the warehouse file first (e.g. one from another DuckDB version).")
+    ] = False,
 ) -> None:
     """Build the warehouse from the bundled data, or add a BACI/Comtrade download to it."""
+    if force:
+        remove_warehouse(db)
     with Warehouse.open(db) as wh:
         if baci is None and comtrade is None:
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            ) as bar:
-                task = bar.add_task("loading", total=len(_steps()))
-
-                def advance(name: str) -> None:
-                    bar.update(task, description=f"loading {name}", advance=1)
-
-                counts = build_bundled(wh, advance)
+            with progress("loading", total=len(_steps())) as step:
+                counts = build_bundled(wh, lambda name: step(f"loading {name}"))
         else:
             from supplyscope.data.external import load_external
             from supplyscope.data.sources.loadresult import LoadResult
@@ -95,6 +90,21 @@ def info(
     notes = log.dropna(subset=["detail"])
     for r in notes.drop_duplicates("source").itertuples():
         console.print(f"[dim]{r.source}: {r.detail}[/]")
+
+
+@data_app.command("export")
+def export(
+    parquet: Annotated[Path, typer.Option("--parquet", help="Directory for <table>.parquet and manifest.json.")],
+    db: DbOption = None,
+) -> None:
+    """Write every canonical table as Parquet (for Spark: point [spark] tables at the directory)."""
+    from supplyscope.data.export import export_parquet
+
+    with Warehouse.open(db, read_only=True) as wh:
+        counts = export_parquet(wh, parquet)
+    console.print(f"exported {len(counts)} tables to [bold]{parquet}[/]")
+    for name, n in counts.items():
+        console.print(f"  {name:<20} {n:>10,} rows")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,22 +6,27 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, console, err_console, print_json
+from supplyscope.clitools import OutputFormat, XlsxOpt, console, err_console, print_json
 from supplyscope.inputoutput.exposure import exposure_table
 from supplyscope.inputoutput.icio import load_icio, read_icio_csv
 from supplyscope.inputoutput.model import IOTable
 from supplyscope.inputoutput.scenarios import load_scenarios
 from supplyscope.inputoutput.shocks import METHODS, ShockResult, run_scenarios
 from supplyscope.report.inputoutput import exposure_report, shock_report
+from supplyscope.report.numbers import number, share
+from supplyscope.report.xlsx import write_workbook
 
 OUT_DIR = Path("supplyscope-out")
 
 TableOption = Annotated[
     Path | None,
-    typer.Option("--table", help="An ICIO table in the OECD CSV layout (default: bundled OECD ICIO 2022)."),
+    typer.Option(
+        "--table", exists=True, help="An ICIO table in the OECD CSV layout (default: bundled OECD ICIO 2022)."
+    ),
 ]
 
 
@@ -41,6 +46,7 @@ def exposure_cmd(
     table_path: TableOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="HTML report path.")] = None,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Face-value vs look-through exposure of each industry of COUNTRY to SOURCE, plus an HTML report."""
     table = _table(table_path)
@@ -49,7 +55,13 @@ def exposure_cmd(
 
     one = exposure(table, country, source)
     full = exposure_table(table, country)
-    path = exposure_report(full, country, source, table.unit, out or OUT_DIR / f"exposure_{country}_{source}.html")
+    path = exposure_report(
+        full, country, source, table.unit, out or OUT_DIR / f"exposure_{country}_{source}.html", table.name
+    )
+    if xlsx is not None:
+        about = {"country": country, "source": source, "table": table.name, "unit": table.unit}
+        write_workbook(xlsx, {f"exposure to {source}": one, "all sources": full}, about)
+        err_console.print(f"wrote {xlsx}")
     if fmt is OutputFormat.json:
         print_json(
             {
@@ -71,18 +83,23 @@ def exposure_cmd(
             }
         )
         return
-    view = Table(title=f"Exposure of {country} industries to {source} ({table.name})")
-    for col in ("industry", "face value", "look-through", "ratio"):
-        view.add_column(col, justify="left" if col == "industry" else "right")
+    view = Table(title=f"Exposure of {country} industries to {source}, share of inputs ({table.name})")
+    view.add_column("industry", no_wrap=True)
+    view.add_column("name", overflow="fold", ratio=1, min_width=20)
+    for col in ("face value", "look-through", "ratio"):
+        view.add_column(col, justify="right", no_wrap=True)
     for r in one.itertuples():
-        view.add_row(str(r.industry), f"{r.face_value:.4f}", f"{r.look_through:.4f}", f"{r.ratio:.2f}")
+        view.add_row(
+            str(r.industry), str(r.industry_name), share(r.face_value, 2), share(r.look_through, 2), number(r.ratio)
+        )
     console.print(view)
+    console.print("[dim]face value: direct inputs bought from the source; look-through: all tiers (Leontief)[/]")
     console.print(f"report: {path}")
 
 
 def _money(v: float) -> str:
     """One decimal for sums of 10 and more, three significant digits below (small shocks stay visible)."""
-    return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.3g}"
+    return f"{v:,.1f}" if abs(v) >= 10 else number(v)
 
 
 def headline(res: ShockResult, unit: str, country: str | None = None) -> str:
@@ -100,7 +117,7 @@ def headline(res: ShockResult, unit: str, country: str | None = None) -> str:
 
 
 def shock_cmd(
-    scenario_file: Annotated[Path, typer.Argument(help="Scenario file (TOML or JSON).")],
+    scenario_file: Annotated[Path, typer.Argument(help="Scenario file (TOML or JSON).", exists=True, dir_okay=False)],
     table_path: TableOption = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Most affected industries to list per scenario.")] = 20,
     country: Annotated[str | None, typer.Option("--country", help="Rank only this country's industries.")] = None,
@@ -114,6 +131,7 @@ def shock_cmd(
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="HTML report path.")] = None,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Forward- and backward-linkage losses (gross output and value added) of the scenarios in SCENARIO_FILE."""
     scenarios = load_scenarios(scenario_file)
@@ -124,6 +142,13 @@ def shock_cmd(
     methods = tuple(method) if method else METHODS
     results = run_scenarios(table, scenarios, methods=("ghosh", "leontief", *methods))
     path = shock_report(results, top, table.unit, out or OUT_DIR / f"shock_{scenario_file.stem}.html", country)
+    if xlsx is not None:
+        sheets = {}
+        for k, res in enumerate(results, 1):
+            sheets[f"{k} methods"] = res.summary(country).assign(scenario=res.scenario.name)
+            sheets[f"{k} industries"] = res.top(top, country).assign(scenario=res.scenario.name)
+        write_workbook(xlsx, sheets, {"scenarios": str(scenario_file), "table": table.name, "unit": table.unit})
+        err_console.print(f"wrote {xlsx}")
     if fmt is OutputFormat.json:
         print_json(
             {
@@ -176,21 +201,29 @@ def shock_cmd(
                 cells += [_money(r.country_output_loss), _money(r.country_value_added_loss)]
             summary.add_row(*cells)
         console.print(summary)
-        view = Table(title=f"{res.scenario.name}: most affected industries, Ghosh ({table.unit})")
-        for col in ("country", "industry", "loss", "direct", "indirect", "VA loss", "share of x", "demand"):
-            view.add_column(col, justify="left" if col in ("country", "industry") else "right")
+        wide = console.width >= 110
+        view = Table(title=f"{res.scenario.name}: most affected industries, Ghosh ({table.unit})", box=box.SIMPLE_HEAD)
+        view.add_column("country", no_wrap=True)
+        view.add_column("industry (ISIC Rev. 4)", overflow="fold", ratio=1, min_width=24)
+        numeric = ("loss", "direct", "indirect", "VA loss", "% of output", "demand")
+        for col in numeric if wide else ("loss", "indirect", "VA loss", "% of output"):
+            view.add_column(col, justify="right", no_wrap=True)
         for r in res.top(top, country).itertuples():
-            view.add_row(
-                str(r.country),
-                str(r.industry),
-                _money(r.output_loss),
-                _money(r.direct_loss),
-                _money(r.indirect_loss),
-                _money(r.value_added_loss),
-                f"{r.output_loss_share:.3g}",
-                _money(r.demand_loss),
-            )
+            by_col = {
+                "loss": _money(r.output_loss),
+                "direct": _money(r.direct_loss),
+                "indirect": _money(r.indirect_loss),
+                "VA loss": _money(r.value_added_loss),
+                "% of output": f"{number(100 * r.output_loss_share)}%",
+                "demand": _money(r.demand_loss),
+            }
+            shown = [by_col[c] for c in numeric if wide or c not in ("direct", "demand")]
+            view.add_row(str(r.country), f"{r.industry} {r.industry_name}", *shown)
         console.print(view)
+        if not wide:
+            console.print(
+                "[dim]direct and demand-driven losses left out at this width: see --format json or the report[/]"
+            )
     console.print(f"report: {path}")
 
 

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, console, print_json
+from supplyscope.clitools import OutputFormat, console, finite, non_negative_option, print_json
 from supplyscope.codes.minerals import load_catalog, resolve_mineral
 from supplyscope.data.sources.usgs_mcs import load_production
 from supplyscope.errors import ConfigError, NotFoundError
@@ -42,12 +42,23 @@ MineralOpt = Annotated[list[str] | None, typer.Option("--mineral", help="Mineral
 StageOpt = Annotated[str | None, typer.Option("--stage", help="mining, refining or processing.")]
 StageTableOpt = Annotated[
     list[Path] | None,
-    typer.Option("--stage-table", help="Extra stage production CSV (e.g. refinery output); repeatable."),
+    typer.Option(
+        "--stage-table",
+        exists=True,
+        dir_okay=False,
+        help="Extra stage production CSV (e.g. refinery output); repeatable.",
+    ),
 ]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings TOML with country groups.")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", exists=True, dir_okay=False, help="Settings TOML with country groups.")
+]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table or json.")]
-PricesOpt = Annotated[Path | None, typer.Option("--prices", help="Price-path TOML ([minerals.NAME] prices=...).")]
-PriceOpt = Annotated[list[float] | None, typer.Option("--price", help="A price per period; repeatable.")]
+PricesOpt = Annotated[
+    Path | None, typer.Option("--prices", exists=True, help="Price-path TOML ([minerals.NAME] prices=...).")
+]
+PriceOpt = Annotated[
+    list[float] | None, typer.Option("--price", callback=non_negative_option, help="A price per period; repeatable.")
+]
 UnitOpt = Annotated[str, typer.Option("--unit", help="Price unit when prices are given inline.")]
 
 
@@ -81,7 +92,9 @@ def _show(df: pd.DataFrame, title: str, percent: tuple[str, ...] = ()) -> None:
 def concentration_cmd(
     mineral: MineralOpt = None,
     stage: StageOpt = None,
-    year: Annotated[int | None, typer.Option("--year", help="Year (default: latest per mineral).")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", min=1900, max=2100, help="Year (default: latest per mineral).")
+    ] = None,
     stage_table: StageTableOpt = None,
     config: ConfigOpt = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -207,13 +220,21 @@ def _volume(path: PricePath, volume: float | None) -> float:
 @minerals_app.command("price-floor")
 def price_floor_cmd(
     mineral: Annotated[str, typer.Argument(help="Mineral key or name.")],
-    floor: Annotated[float, typer.Option("--floor", help="Floor price, in the price unit.")],
+    floor: Annotated[
+        float, typer.Option("--floor", callback=non_negative_option, help="Floor price, in the price unit.")
+    ],
     prices: PricesOpt = None,
     price: PriceOpt = None,
     unit: UnitOpt = "USD per unit",
-    volume: Annotated[float | None, typer.Option("--volume", help="Imports per period (quantity).")] = None,
-    exempt_share: Annotated[float, typer.Option("--exempt-share", help="Share of imports exempt (0-1).")] = 0.0,
-    duty_cap: Annotated[float | None, typer.Option("--duty-cap", help="Maximum duty per unit.")] = None,
+    volume: Annotated[
+        float | None, typer.Option("--volume", callback=non_negative_option, help="Imports per period (quantity).")
+    ] = None,
+    exempt_share: Annotated[
+        float, typer.Option("--exempt-share", min=0, max=1, callback=finite, help="Share of imports exempt (0-1).")
+    ] = 0.0,
+    duty_cap: Annotated[
+        float | None, typer.Option("--duty-cap", callback=non_negative_option, help="Maximum duty per unit.")
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Border-adjusted price floor: duty = max(0, floor - import price), over a price path."""
@@ -238,11 +259,16 @@ def price_floor_cmd(
 @minerals_app.command("subsidy")
 def subsidy_cmd(
     mineral: Annotated[str, typer.Argument(help="Mineral key or name.")],
-    strike: Annotated[float, typer.Option("--strike", help="Strike price of the contract for difference.")],
+    strike: Annotated[
+        float,
+        typer.Option("--strike", callback=non_negative_option, help="Strike price of the contract for difference."),
+    ],
     prices: PricesOpt = None,
     price: PriceOpt = None,
     unit: UnitOpt = "USD per unit",
-    volume: Annotated[float | None, typer.Option("--volume", help="Contracted volume per period.")] = None,
+    volume: Annotated[
+        float | None, typer.Option("--volume", callback=non_negative_option, help="Contracted volume per period.")
+    ] = None,
     two_sided: Annotated[bool, typer.Option("--two-sided", help="Producer pays back above the strike.")] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -268,13 +294,23 @@ def subsidy_cmd(
 @minerals_app.command("stockpile")
 def stockpile_cmd(
     mineral: Annotated[str, typer.Argument(help="Mineral key or name.")],
-    price: Annotated[float, typer.Option("--price", help="Purchase price per unit of quantity.")],
+    price: Annotated[
+        float, typer.Option("--price", callback=non_negative_option, help="Purchase price per unit of quantity.")
+    ],
     annual_volume: Annotated[
         float | None,
-        typer.Option("--annual-volume", help="Annual imports (quantity). Default: 2024 US import value / price."),
+        typer.Option(
+            "--annual-volume",
+            callback=non_negative_option,
+            help="Annual imports (quantity). Default: 2024 US import value / price.",
+        ),
     ] = None,
-    budget: Annotated[float | None, typer.Option("--budget", help="Budget in USD.")] = None,
-    days: Annotated[float | None, typer.Option("--days", help="Days of import cover wanted.")] = None,
+    budget: Annotated[
+        float | None, typer.Option("--budget", callback=non_negative_option, help="Budget in USD.")
+    ] = None,
+    days: Annotated[
+        float | None, typer.Option("--days", callback=non_negative_option, help="Days of import cover wanted.")
+    ] = None,
     stage: StageOpt = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -360,7 +396,16 @@ def _toml_scenario(doc: dict[str, Any]) -> str:
 @minerals_app.command("restriction-scenario")
 def restriction_scenario_cmd(
     mineral: Annotated[str, typer.Argument(help="Mineral key or name.")],
-    cut: Annotated[float, typer.Option("--cut", help="Fraction of the mineral's exports cut, in (0, 1].")] = 0.5,
+    cut: Annotated[
+        float,
+        typer.Option(
+            "--cut",
+            min=0,
+            max=1,
+            callback=finite,
+            help="Fraction of the mineral's exports cut, in (0, 1].",
+        ),
+    ] = 0.5,
     country: Annotated[str, typer.Option("--country", help="Restricting country (ICIO ISO3).")] = "CHN",
     partner: Annotated[
         list[str] | None, typer.Option("--partner", help="Restricted destination (ISO3); repeatable; default all.")
@@ -371,7 +416,11 @@ def restriction_scenario_cmd(
     ] = "production",
     price: Annotated[
         float | None,
-        typer.Option("--price", help="USD per USGS production unit, for --basis production without a USGS price."),
+        typer.Option(
+            "--price",
+            callback=non_negative_option,
+            help="USD per USGS production unit, for --basis production without a USGS price.",
+        ),
     ] = None,
     price_source: Annotated[str, typer.Option("--price-source", help="Where --price comes from (required).")] = "",
     out: Annotated[Path | None, typer.Option("--out", help="Write .toml or .json here.")] = None,
@@ -406,13 +455,23 @@ def report_cmd(
     prices: PricesOpt = None,
     floor_ratio: Annotated[
         float,
-        typer.Option("--floor-ratio", help="Floor/strike as a multiple of the first price, where the file sets none."),
+        typer.Option(
+            "--floor-ratio",
+            callback=non_negative_option,
+            help="Floor/strike as a multiple of the first price, where the file sets none.",
+        ),
     ] = 1.0,
     stockpile_days: Annotated[
-        float, typer.Option("--stockpile-days", help="Days of import cover to price for the stockpile (a choice).")
+        float,
+        typer.Option(
+            "--stockpile-days",
+            callback=non_negative_option,
+            help="Days of import cover to price for the stockpile (a choice).",
+        ),
     ] = 90.0,
     stockpile_budget: Annotated[
-        float | None, typer.Option("--stockpile-budget", help="Stockpile budget in USD per mineral.")
+        float | None,
+        typer.Option("--stockpile-budget", callback=non_negative_option, help="Stockpile budget in USD per mineral."),
     ] = None,
     stage_table: StageTableOpt = None,
     config: ConfigOpt = None,

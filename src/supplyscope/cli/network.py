@@ -11,12 +11,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, console, err_console, print_json
+from supplyscope.clitools import OutputFormat, console, err_console, print_json, progress
 from supplyscope.errors import ConfigError
 
 network_app = typer.Typer(help="Supply-map templates and exports (FollowTheMoney, GraphML, BOM).", no_args_is_help=True)
 
-GraphArg = Annotated[Path, typer.Argument(help="graph.json, or a directory with nodes.csv, products.csv, edges.csv.")]
+GraphArg = Annotated[
+    Path, typer.Argument(help="graph.json, or a directory with nodes.csv, products.csv, edges.csv.", exists=True)
+]
 FinalOpt = Annotated[
     str | None,
     typer.Option("--final", help="Id of the final product's node (default: the only node that supplies nobody)."),
@@ -36,7 +38,7 @@ def trace_command(
         typer.Option("--alternatives/--no-alternatives", help="Alternative exporters for single-sourced products."),
     ] = True,
     db: Annotated[Path | None, typer.Option("--db", help="Warehouse: trade flows, extra screening lists.")] = None,
-    max_paths: Annotated[int, typer.Option("--max-paths", help="Paths listed per flagged node.")] = 20,
+    max_paths: Annotated[int, typer.Option("--max-paths", min=1, help="Paths listed per flagged node.")] = 20,
 ) -> None:
     """Tier-by-tier country roll-up, chokepoints, screening flags and alternatives for a supply graph."""
     from supplyscope.data.build import ensure_built
@@ -45,20 +47,23 @@ def trace_command(
     from supplyscope.network.trace import trace
     from supplyscope.network.tradebasis import trade_basis
 
-    if max_paths < 1:
-        raise ConfigError("must be at least 1", key="--max-paths")
-    graph = read_graph(graph_path, final=final)
-    screener, region = default_screener(db) if screen else (None, None)
-    trade = None
-    if alternatives:
-        with ensure_built(db) as wh:
-            trade = trade_basis(wh)
-    result = trace(graph, screener=screener, region=region, trade=trade, max_paths=max_paths)
-    doc = result.to_dict()
-    if html is not None:
-        from supplyscope.report.network import write_report
+    with progress("reading the supply map", total=5) as step:
+        graph = read_graph(graph_path, final=final)
+        step("loading screening lists")
+        screener, region = default_screener(db) if screen else (None, None)
+        step("loading trade flows")
+        trade = None
+        if alternatives:
+            with ensure_built(db) as wh:
+                trade = trade_basis(wh)
+        step("tracing tiers")
+        result = trace(graph, screener=screener, region=region, trade=trade, max_paths=max_paths)
+        doc = result.to_dict()
+        step("writing the report")
+        if html is not None:
+            from supplyscope.report.network import write_report
 
-        write_report(result, html)
+            write_report(result, html)
         err_console.print(f"HTML report written to {html}")
     if fmt is OutputFormat.json:
         print_json(doc)
@@ -135,7 +140,7 @@ def export_command(
     ftm: Annotated[Path | None, typer.Option("--ftm", help="FollowTheMoney entities as JSON lines.")] = None,
     graphml: Annotated[Path | None, typer.Option("--graphml", help="GraphML file.")] = None,
     bom: Annotated[Path | None, typer.Option("--bom", help="BOM JSON for `supplyscope.origin`.")] = None,
-    bom_depth: Annotated[int, typer.Option("--bom-depth", help="Tiers of sub-BOMs in the BOM.")] = 2,
+    bom_depth: Annotated[int, typer.Option("--bom-depth", min=1, help="Tiers of sub-BOMs in the BOM.")] = 2,
 ) -> None:
     """Export a supply graph to FollowTheMoney, GraphML and/or a rules-of-origin BOM."""
     from supplyscope.network.bom import bom_dict

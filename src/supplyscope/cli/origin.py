@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, console, print_json
+from supplyscope.clitools import OutputFormat, console, finite, print_json
 
 
 def _pct(x: float | None) -> str:
@@ -16,17 +16,20 @@ def _pct(x: float | None) -> str:
 
 
 def origin_command(
-    bom: Annotated[Path, typer.Argument(help="Bill of materials, .json or .csv")],
+    bom: Annotated[Path, typer.Argument(help="Bill of materials, .json or .csv", exists=True, dir_okay=False)],
     agreement: Annotated[str | None, typer.Option(help="Agreement to test, e.g. USMCA, US-Peru TPA, UK-japan")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json")] = OutputFormat.table,
     de_minimis_exclusions: Annotated[
         bool,
         typer.Option("--de-minimis-exclusions", help="Apply the 2024 proposal excluding 301/232 goods from de minimis"),
     ] = False,
-    premium: Annotated[float | None, typer.Option(help="Price premium of a re-sourced supplier, e.g. 0.1")] = None,
+    premium: Annotated[
+        float | None, typer.Option(help="Price premium of a re-sourced supplier, e.g. 0.1", min=0, callback=finite)
+    ] = None,
     graduated: Annotated[bool, typer.Option("--graduated", help="Add the graduated-301 simulation")] = False,
     rules: Annotated[
-        Path | None, typer.Option("--rules", help="Your own rule set (YAML, rule language of docs/origin.md)")
+        Path | None,
+        typer.Option("--rules", exists=True, help="Your own rule set (YAML, rule language of docs/origin.md)"),
     ] = None,
     origin_301: Annotated[
         str,
@@ -53,13 +56,10 @@ def origin_command(
         if agreement is not None:
             raise ConfigError("give --agreement or --rules, not both", key="--rules")
         agr = load_agreement(rules)
-    from supplyscope.origin.duty import entry_date
-
     b = load_bom(bom)
-    with entry_date(entry):
-        report = evaluate_bom(
-            b, agr, de_minimis_exclusions=de_minimis_exclusions, premium=premium, origin_301_mode=origin_301
-        )
+    report = evaluate_bom(
+        b, agr, de_minimis_exclusions=de_minimis_exclusions, premium=premium, origin_301_mode=origin_301, on=entry
+    )
     out: dict[str, Any] = report.to_dict()
     if graduated:
         d0 = report.duties
@@ -85,10 +85,12 @@ def origin_command(
     )
     d = out["duties"]
     if d:
+        label = "" if d["complete"] else " [bold red]INCOMPLETE[/] (missing: " + "; ".join(d["missing"]) + ")"
         console.print(
-            f"Duties: MFN {_pct(d['mfn'])}, preferential {_pct(d['preferential'])}, "
-            f"301 {_pct(d['section301'])}, 232 {_pct(d['section232'])} → total {_pct(d['total_rate'])} "
-            f"= ${d['duty_usd']:,.2f}; de minimis eligible: {d['de_minimis_eligible']}"
+            f"Duties on {d['date']}: MFN {_pct(d['mfn'])}, preferential {_pct(d['preferential'])}, "
+            f"301 {_pct(d['section301'])}, 232 {_pct(d['section232'])}, IEEPA {_pct(d['ieepa'])}, "
+            f"122 {_pct(d['section122'])} → total {_pct(d['total_rate'])} "
+            f"= ${d['duty_usd']:,.2f}{label}; de minimis eligible: {d['de_minimis_eligible']}"
         )
     o301 = out["section301_origin"]
     if o301:
@@ -110,7 +112,7 @@ def origin_command(
 def duty_command(
     hts10: Annotated[str, typer.Argument(help="HTS8 or HTS10, dots optional")],
     origin: Annotated[str, typer.Option(help="Country of origin, ISO3")],
-    value: Annotated[float, typer.Option(help="Customs value, US dollars")],
+    value: Annotated[float, typer.Option(help="Customs value, US dollars", min=0, callback=finite)],
     entry: Annotated[str | None, typer.Option("--date", help="Entry date YYYY-MM-DD (default today)")] = None,
     agreement: Annotated[
         str | None, typer.Option(help="US FTA whose preference is claimed (name or HTS program code, e.g. KORUS, KR)")
@@ -118,7 +120,9 @@ def duty_command(
     qualifies: Annotated[
         bool | None, typer.Option("--qualifies/--not-qualifies", help="Whether the good qualifies under --agreement")
     ] = None,
-    quantity: Annotated[float | None, typer.Option(help="Quantity in --unit, for specific and compound rates")] = None,
+    quantity: Annotated[
+        float | None, typer.Option(help="Quantity in --unit, for specific and compound rates", min=0, callback=finite)
+    ] = None,
     unit: Annotated[str | None, typer.Option(help="HTS unit of quantity of --quantity, e.g. kg, No., liters")] = None,
     origin_301: Annotated[
         str | None, typer.Option("--origin-301", help="Country of origin for Section 301 if different, ISO3")
@@ -167,7 +171,9 @@ def duty_command(
 
 def coverage_command(
     scheme: Annotated[str | None, typer.Option(help="One UK scheme, e.g. japan")] = None,
-    rules: Annotated[Path | None, typer.Option("--rules", help="Also report a rule set of your own (YAML)")] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", exists=True, help="Also report a rule set of your own (YAML)")
+    ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json")] = OutputFormat.table,
 ) -> None:
     """Rule coverage per agreement: US FTAs (share of HS6 with a compiled rule) and UK schemes."""

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from supplyscope import api
-from supplyscope.clitools import OutputFormat, console, err_console, print_json
+from supplyscope.clitools import (
+    ConfigOpt,
+    FormatOpt,
+    OutputFormat,
+    TopOpt,
+    WarehouseOpt,
+    XlsxOpt,
+    console,
+    err_console,
+    finite,
+    print_json,
+    progress,
+)
 from supplyscope.indicators.registry import REGISTRY
 from supplyscope.report.assessment_html import write_report
+from supplyscope.report.inputs import input_versions, versions_lines
+from supplyscope.report.labels import settings_text
+from supplyscope.report.xlsx import write_workbook
 from supplyscope.scoring.assessment import LIST_KEY, Assessment
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Engine(StrEnum):
@@ -36,10 +53,10 @@ _PLURAL = {Level.product: "products", Level.industry: "industries"}
 
 
 Importer = Annotated[str, typer.Option("--importer", help="ISO3 code of the importing country.")]
-Year = Annotated[int | None, typer.Option("--year", help="Year (default: latest loaded).")]
-Db = Annotated[Path | None, typer.Option("--db", help="Warehouse file (default: $SUPPLYSCOPE_HOME/warehouse.duckdb).")]
-Config = Annotated[Path | None, typer.Option("--config", help="TOML settings overriding the shipped defaults.")]
-Fmt = Annotated[OutputFormat, typer.Option("--format", help="table (Rich) or json (one object on stdout).")]
+Year = Annotated[int | None, typer.Option("--year", min=1990, max=2100, help="Year (default: latest loaded).")]
+MinImport = Annotated[
+    float, typer.Option("--min-import", min=0, callback=finite, help="Skip entities with less import value (USD).")
+]
 LevelOpt = Annotated[Level, typer.Option("--level", help="Rank HS6 products or BEA detail industries.")]
 
 
@@ -52,17 +69,10 @@ class Method(StrEnum):
 
 def _progress_run(engine: str, **kwargs: Any) -> tuple[Assessment, Any]:
     """The assessment with a progress bar on stderr (cached unless another engine is asked for)."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("indicators", total=len(REGISTRY) + 1)
+    with progress("indicators", total=len(REGISTRY) + 1) as bar:
 
         def step(name: str) -> None:
-            bar.update(task, description=f"computing {name}", advance=1)
+            bar(f"computing {name}")
 
         if engine != "duckdb":
             top = kwargs.pop("top", None)
@@ -72,52 +82,77 @@ def _progress_run(engine: str, **kwargs: Any) -> tuple[Assessment, Any]:
         return api.assessment(progress=step, **kwargs)
 
 
-def _table(records: list[dict[str, Any]], key: str, title: str) -> Table:
-    """The ranking table; the text columns share whatever width the terminal leaves the numbers."""
-    numeric = (("score", 5), ("rank 90%", 9), ("div.", 5), ("sec.", 5), ("sus.", 5), ("tra.", 5))
-    code_width = max((len(str(r[key])) for r in records), default=8)
-    fixed = code_width + sum(w for _, w in numeric) + 3 * (len(numeric) + 3)
-    room = max(16, console.width - fixed)
-    t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
-    t.add_column(key, no_wrap=True, min_width=code_width)
-    t.add_column("description", no_wrap=True, overflow="ellipsis", max_width=max(8, room * 3 // 5))
-    for col, width in numeric:
-        t.add_column(col, justify="right", no_wrap=True, min_width=width)
-    t.add_column("main driver", no_wrap=True, overflow="ellipsis", max_width=max(8, room * 2 // 5))
+DIMENSION_COLUMNS = (("div.", "diversity"), ("sec.", "security"), ("sus.", "sustainability"), ("tra.", "transparency"))
+DESCRIPTION_MIN = 30
+"""The description column never gets narrower than this; optional columns are dropped first."""
+
+
+def _table(records: list[dict[str, Any]], key: str, title: str, width: int) -> tuple[Table, list[str]]:
+    """The ranking table fitted to ``width`` columns, and the legend lines under it.
+
+    Code, description, score and main driver are never cut: the description wraps, and the rank
+    interval and then the four dimension scores are left out when the width cannot hold them.
+    """
 
     def f(v: float | None) -> str:
         return "–" if v is None else f"{v:.1f}"
 
+    def span(r: dict[str, Any]) -> str:
+        return f"{r['rank_interval'][0]}–{r['rank_interval'][1]}"
+
+    def widest(values: list[str], header: str) -> int:
+        return max([len(header), *(len(v) for v in values)])
+
+    gap = 3  # between two columns: one space of padding on each side and the (blank) divider
+    code_w = widest([str(r[key]) for r in records], key)
+    driver_w = widest([str(r["main_driver"]) for r in records], "main driver")
+    rank_w = widest([span(r) for r in records], "rank 90%")
+    used = code_w + 5 + driver_w + 3 * gap
+    show_rank = width - used - (rank_w + gap) >= DESCRIPTION_MIN
+    used += (rank_w + gap) if show_rank else 0
+    show_dims = width - used - 4 * (5 + gap) >= DESCRIPTION_MIN
+    used += 4 * (5 + gap) if show_dims else 0
+    t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, width=width if width < 120 else None)
+    t.add_column(key, no_wrap=True, min_width=code_w)
+    t.add_column("description", overflow="fold", ratio=1, min_width=DESCRIPTION_MIN)
+    t.add_column("score", justify="right", no_wrap=True, min_width=5)
+    if show_rank:
+        t.add_column("rank 90%", justify="right", no_wrap=True, min_width=rank_w)
+    if show_dims:
+        for col, _ in DIMENSION_COLUMNS:
+            t.add_column(col, justify="right", no_wrap=True, min_width=5)
+    t.add_column("main driver", no_wrap=True, min_width=driver_w)
     for r in records:
         d = r["dimensions"]
-        t.add_row(
-            str(r[key]),
-            r["description"][:48],
-            f(r["score"]),
-            f"{r['rank_interval'][0]}–{r['rank_interval'][1]}",
-            f(d["diversity"]),
-            f(d["security"]),
-            f(d["sustainability"]),
-            f(d["transparency"]),
-            str(r["main_driver"]),
+        cells = [str(r[key]), str(r["description"]), f(r["score"])]
+        cells += [span(r)] if show_rank else []
+        cells += [f(d[name]) for _, name in DIMENSION_COLUMNS] if show_dims else []
+        t.add_row(*cells, str(r["main_driver"]))
+    legend = ["score: overall risk 0–100 (higher = more fragile); main driver: the indicator adding most points"]
+    if show_dims:
+        legend.append("div./sec./sus./tra.: " + ", ".join(name for _, name in DIMENSION_COLUMNS) + " scores (0–100)")
+    left = [label for label, shown in (("rank 90% intervals", show_rank), ("dimension scores", show_dims)) if not shown]
+    if left:
+        legend.append(
+            f"{' and '.join(left)} left out at {width} columns: see the CSV and report, or widen the terminal"
         )
-    return t
+    if show_rank:
+        legend.append("rank 90%: rank interval under random re-weighting of the indicators")
+    return t, legend
 
 
 def assess(
     importer: Importer = "USA",
     year: Year = None,
     level: LevelOpt = Level.product,
-    top: Annotated[int, typer.Option("--top", help="How many entities to print and detail in the report.")] = 20,
-    fmt: Fmt = OutputFormat.table,
+    top: TopOpt = 20,
+    fmt: FormatOpt = OutputFormat.table,
     out: Annotated[Path, typer.Option("--out", help="Directory for the ranking and the HTML report.")] = Path(
         "supplyscope-out"
     ),
-    min_import: Annotated[
-        float, typer.Option("--min-import", help="Skip entities with less import value (USD).")
-    ] = 1e6,
-    draws: Annotated[int, typer.Option("--draws", help="Weight perturbations for the rank intervals.")] = 200,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the weight perturbations.")] = 0,
+    min_import: MinImport = 1e6,
+    draws: Annotated[int, typer.Option("--draws", min=1, help="Weight perturbations for the rank intervals.")] = 200,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the weight perturbations.")] = 0,
     look_through: Annotated[
         bool, typer.Option("--look-through", help="Add ICIO look-through exposure to China for listed products.")
     ] = False,
@@ -128,8 +163,9 @@ def assess(
         Method,
         typer.Option("--method", help="score (default ranking) or eu2021 (the SWD(2021) 352 three-criteria screen)."),
     ] = Method.score,
-    db: Db = None,
-    config: Config = None,
+    db: WarehouseOpt = None,
+    config: ConfigOpt = None,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Score and rank products (HS6) or industries; write a ranking and an HTML report."""
     result, ctx = _progress_run(
@@ -146,9 +182,10 @@ def assess(
     )
     out.mkdir(parents=True, exist_ok=True)
     stem = f"assess_{result.importer}_{result.year}_{level.value}"
+    versions = input_versions(ctx.warehouse)
     if method is Method.eu2021:
         ctx.warehouse.close()
-        _eu2021(result, out, stem, fmt)
+        _eu2021(result, out, stem, fmt, xlsx)
         return
     try:
         doc = result.to_dict()
@@ -170,18 +207,29 @@ def assess(
         f"supplyscope resilience assessment — {result.importer} {result.year} ({_PLURAL[level]})",
         correlation=result.correlation(),
         group_weights=result.effective_weights(),
+        versions=versions,
     )
+    if xlsx is not None:
+        about = {"importer": result.importer, "year": result.year, "level": level.value, "count": result.count}
+        about |= {
+            "settings": settings_text(result.filters),
+            **{f"input {i}": v for i, v in enumerate(versions_lines(versions), 1)},
+        }
+        write_workbook(xlsx, {"ranking": frame, "effective weights": result.effective_weights().reset_index()}, about)
+        err_console.print(f"wrote {xlsx}")
     if fmt is OutputFormat.json:
         print_json(doc)
         err_console.print(f"wrote {out / stem}.csv/.parquet and {report}")
         return
-    console.print(
-        _table(
-            doc[LIST_KEY],
-            result.key,
-            f"Top {len(doc[LIST_KEY])} of {doc['count']:,} {_PLURAL[level]} by risk — {result.importer} {result.year}",
-        )
+    table, legend = _table(
+        doc[LIST_KEY],
+        result.key,
+        f"Top {len(doc[LIST_KEY])} of {doc['count']:,} {_PLURAL[level]} by risk — {result.importer} {result.year}",
+        console.width,
     )
+    console.print(table)
+    for line in legend:
+        console.print(f"[dim]{line}[/]")
     for note in doc["notes"]:
         console.print(f"[dim]note: {note}[/]")
     for n, reason in result.reasons.items():
@@ -189,7 +237,7 @@ def assess(
     console.print(f"ranking: {out / stem}.csv (.parquet); report: {report}")
 
 
-def _eu2021(result: Assessment, out: Path, stem: str, fmt: OutputFormat) -> None:
+def _eu2021(result: Assessment, out: Path, stem: str, fmt: OutputFormat, xlsx: Path | None) -> None:
     """Apply the SWD(2021) 352 screen, print the count and write the flagged list."""
     from supplyscope.scoring import eu2021
 
@@ -197,6 +245,9 @@ def _eu2021(result: Assessment, out: Path, stem: str, fmt: OutputFormat) -> None
     flagged = flags[flags["flagged"]]
     path = out / f"{stem}_eu2021_flagged.csv"
     flagged.rename_axis(result.key).reset_index().to_csv(path, index=False)
+    if xlsx is not None:
+        write_workbook(xlsx, {"eu2021 flagged": flagged.rename_axis(result.key).reset_index()}, {"method": "eu2021"})
+        err_console.print(f"wrote {xlsx}")
     if fmt is OutputFormat.json:
         criteria = [
             {"name": c.name, "eu": c.eu, "us_analogue": c.us, "threshold": c.threshold} for c in eu2021.CRITERIA
@@ -241,27 +292,30 @@ def explain(
     importer: Importer = "USA",
     year: Year = None,
     level: LevelOpt = Level.product,
-    fmt: Fmt = OutputFormat.table,
+    fmt: FormatOpt = OutputFormat.table,
     look_through: Annotated[
         bool, typer.Option("--look-through", help="Add look-through exposure to China from the ICIO table.")
     ] = False,
-    min_import: Annotated[
-        float, typer.Option("--min-import", help="The ranking's import floor (USD), as in assess.")
-    ] = 1e6,
-    db: Db = None,
-    config: Config = None,
+    min_import: MinImport = 1e6,
+    db: WarehouseOpt = None,
+    config: ConfigOpt = None,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Drill down into one product's (or industry's) score: every indicator, its threshold, weight and part."""
-    rec = api.explain(
-        code,
-        importer=importer,
-        level=level.value,
-        year=year,
-        db=db,
-        config=config,
-        with_look_through=look_through,
-        min_import=min_import,
-    )
+    with progress(f"explaining {code}"):
+        rec = api.explain(
+            code,
+            importer=importer,
+            level=level.value,
+            year=year,
+            db=db,
+            config=config,
+            with_look_through=look_through,
+            min_import=min_import,
+        )
+    if xlsx is not None:
+        write_workbook(xlsx, _explain_sheets(rec), {"code": code, "importer": importer, "level": level.value})
+        err_console.print(f"wrote {xlsx}")
     if fmt is OutputFormat.json:
         print_json(rec)
         return
@@ -321,6 +375,22 @@ def explain(
         )
     elif lt:
         console.print(f"look-through: {lt['reason']}")
+
+
+def _explain_sheets(rec: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The drill-down as tables: one row per indicator, one per supplier."""
+    import pandas as pd
+
+    rows = [
+        {
+            "indicator": n,
+            **{k: v for k, v in item.items() if k != "thresholds"},
+            "no_risk": item["thresholds"][0],
+            "full_risk": item["thresholds"][1],
+        }
+        for n, item in rec.get("indicators", {}).items()
+    ]
+    return {"indicators": pd.DataFrame(rows), "suppliers": pd.DataFrame(rec.get("suppliers", []))}
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,7 @@ from rich.progress import MofNCompleteColumn, Progress, TextColumn, TimeElapsedC
 from rich.table import Table
 from typer.core import TyperGroup
 
-from supplyscope.clitools import OutputFormat, console, err_console, print_json
+from supplyscope.clitools import OutputFormat, console, err_console, finite, print_json
 from supplyscope.errors import ConfigError
 
 if TYPE_CHECKING:  # Typer vendors click; its Context is only named for the type checker
@@ -57,7 +57,7 @@ AuditOption = Annotated[
 
 @screen_app.command("run")
 def screen(
-    file: Annotated[Path, typer.Argument(help="Supplier CSV with a header row.")],
+    file: Annotated[Path, typer.Argument(help="Supplier CSV with a header row.", exists=True, dir_okay=False)],
     name_col: Annotated[str, typer.Option("--name-col", help="Column with the supplier name.")] = "name",
     country_col: Annotated[str | None, typer.Option("--country-col", help="Column with the country.")] = None,
     address_col: Annotated[str | None, typer.Option("--address-col", help="Column with the address.")] = None,
@@ -68,7 +68,10 @@ def screen(
     id_col: Annotated[
         str | None, typer.Option("--id-col", help="Column with identifiers (IMO 9123456; MMSI ...; DOB 01 Jan 1960).")
     ] = None,
-    threshold: Annotated[float | None, typer.Option("--threshold", help="Hit threshold, 0..1 (default 0.7).")] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option("--threshold", min=0, max=1, callback=finite, help="Hit threshold, 0..1 (default 0.7)."),
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write every row and its hits to this CSV.")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json (streamed JSON document).")] = (
         OutputFormat.table
@@ -151,10 +154,12 @@ def screen(
             best.name if best else "",
             best.list if best else "",
             best.entity_type if best else "",
-            best.listed_on if best else "",
+            (best.listed_on or "none (note)") if best else "",
             f"{best.score:.2f}" if best else "",
         )
     console.print(table)
+    for note in sorted({h.listed_on_note for r in run.shown for h in r.hits[:1] if h.listed_on_note}):
+        console.print(f"listed 'none (note)': {note}", highlight=False)
     if run.shown_truncated:
         console.print(f"(first {len(run.shown):,} rows with hits or flags shown; all rows are in --out)")
     counts = run.counts
@@ -176,16 +181,21 @@ def default_audit_path() -> Path:
 
 @screen_app.command("review")
 def review(
-    results: Annotated[Path, typer.Argument(help="A results CSV written by `supplyscope screen --out`.")],
+    results: Annotated[
+        Path, typer.Argument(help="A results CSV written by `supplyscope screen --out`.", exists=True, dir_okay=False)
+    ],
     decision: Annotated[
         str | None, typer.Option("--decision", help="cleared, escalated or confirmed (with --row and --entity).")
     ] = None,
-    row: Annotated[int | None, typer.Option("--row", help="Input row number, as in the results CSV.")] = None,
+    row: Annotated[int | None, typer.Option("--row", min=1, help="Input row number, as in the results CSV.")] = None,
     entity: Annotated[str | None, typer.Option("--entity", help="entity_id of the hit, as in the results CSV.")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why (required).")] = None,
     user: Annotated[str | None, typer.Option("--user", help="Analyst (default: the login name).")] = None,
     decisions: Annotated[
-        Path | None, typer.Option("--decisions", help="CSV of decisions: row, entity_id, decision, reason.")
+        Path | None,
+        typer.Option(
+            "--decisions", exists=True, dir_okay=False, help="CSV of decisions: row, entity_id, decision, reason."
+        ),
     ] = None,
     audit: AuditOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
@@ -317,7 +327,9 @@ def lists_info(
 
 @lists_app.command("load")
 def lists_load(
-    file: Annotated[Path, typer.Argument(help="List file as downloaded (CSV, JSON, XML or JSON lines; .gz ok).")],
+    file: Annotated[
+        Path, typer.Argument(help="List file as downloaded (CSV, JSON, XML or JSON lines; .gz ok).", exists=True)
+    ],
     list_format: Annotated[ListFormat, typer.Option("--list-format", help="The file's format (the list's layout).")],
     db: Annotated[
         Path | None, typer.Option("--db", help="Warehouse (default: $SUPPLYSCOPE_HOME/warehouse.duckdb).")

@@ -31,7 +31,9 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port", min=0, max=65535)] = 8000,
     db: DbOption = None,
     warehouse: Annotated[str | None, typer.Option(help="DuckDB warehouse for the assessment")] = None,
-    disclosure: Annotated[Path | None, typer.Option(help="TOML overriding the disclosure thresholds")] = None,
+    disclosure: Annotated[
+        Path | None, typer.Option(help="TOML overriding the disclosure thresholds", exists=True, dir_okay=False)
+    ] = None,
     rate_limit: Annotated[int, typer.Option(help="Reports per submitter per window", min=1)] = 30,
     rate_window: Annotated[int, typer.Option(help="Rate-limit window in seconds", min=1)] = 60,
     max_body: Annotated[int, typer.Option(help="Largest request body in bytes", min=1024)] = 64 * 1024,
@@ -127,7 +129,9 @@ def users(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
 @alerts_app.command("cut-release")
 def cut(
     db: DbOption = None,
-    disclosure: Annotated[Path | None, typer.Option(help="TOML overriding the disclosure thresholds")] = None,
+    disclosure: Annotated[
+        Path | None, typer.Option(help="TOML overriding the disclosure thresholds", exists=True, dir_okay=False)
+    ] = None,
 ) -> None:
     """Cut the next release now (refused while too few new submitters have contributed) and print it as JSON."""
     store = open_store(db or default_db())
@@ -139,7 +143,7 @@ def cut(
 
 @alerts_app.command("release")
 def release(
-    number: Annotated[int | None, typer.Argument(help="Release number (default: the latest)")] = None,
+    number: Annotated[int | None, typer.Argument(help="Release number (default: the latest)", min=1)] = None,
     db: DbOption = None,
 ) -> None:
     """Print a published release as JSON (releases never change once cut)."""

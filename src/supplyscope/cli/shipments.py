@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, console, err_console, print_json
+from supplyscope.clitools import OutputFormat, console, err_console, finite, print_json
 from supplyscope.errors import ConfigError
 
 app = typer.Typer(help="Shipment-level screening at de minimis scale.", no_args_is_help=True)
@@ -25,18 +25,32 @@ class EngineName(StrEnum):
 
 @app.command("screen")
 def screen(
-    file: Annotated[Path, typer.Argument(help="Shipments as CSV (header row) or Parquet.")],
+    file: Annotated[Path, typer.Argument(help="Shipments as CSV (header row) or Parquet.", exists=True)],
     out: Annotated[Path, typer.Option("--out", help="Directory for flagged.parquet, aggregates.csv, summary.json.")],
     engine: Annotated[EngineName, typer.Option("--engine", help="duckdb (default) or spark.")] = EngineName.duckdb,
-    config: Annotated[Path | None, typer.Option("--config", help="TOML overriding shipments/defaults.toml.")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", exists=True, dir_okay=False, help="TOML overriding shipments/defaults.toml."),
+    ] = None,
     threshold: Annotated[
-        float | None, typer.Option("--threshold", help="Name-match threshold, 0..1 (screening default).")
+        float | None,
+        typer.Option(
+            "--threshold", min=0, max=1, callback=finite, help="Name-match threshold, 0..1 (screening default)."
+        ),
     ] = None,
     db: Annotated[
         Path | None, typer.Option("--db", help="Warehouse with extra screening lists (added to the bundled ones).")
     ] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="DuckDB threads (default: all cores).")] = None,
-    spark_master: Annotated[str, typer.Option("--spark-master", help="Spark master URL.")] = "local[2]",
+    threads: Annotated[
+        int | None, typer.Option("--threads", min=1, help="DuckDB threads (default: all cores).")
+    ] = None,
+    spark_master: Annotated[
+        str | None, typer.Option("--spark-master", help="Spark master URL (default: [spark] master, else local[2]).")
+    ] = None,
+    staging: Annotated[
+        str | None,
+        typer.Option("--staging", help="Location every Spark executor can see (s3a://, hdfs://, a shared path)."),
+    ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json (one JSON document).")] = (
         OutputFormat.table
     ),
@@ -52,9 +66,9 @@ def screen(
         raise ConfigError("must be between 0 and 1", key="--threshold")
     settings = load_settings(config)
     eng: Engine = (
-        get_engine("duckdb", threads=threads)
+        get_engine("duckdb", threads=threads, workers=threads)
         if engine is EngineName.duckdb
-        else get_engine("spark", master=spark_master)
+        else get_engine("spark", master=spark_master, staging=staging)
     )
     try:
         with Progress(

@@ -82,6 +82,26 @@ def eu_members() -> tuple[str, ...]:
     return tuple(sorted(set(codes)))
 
 
+@lru_cache(maxsize=1)
+def eu_members_cached() -> tuple[str, ...]:
+    """:func:`eu_members` from ``$SUPPLYSCOPE_HOME/cache`` (keyed by the two input files), without pandas when warm."""
+    from supplyscope.data.cache import cached_json
+
+    files = [bundled("countries/group_members.parquet"), bundled(LOCATIONS_FILE)]
+    return tuple(str(c) for c in cached_json("eu-members", files, "eu-members-1", lambda: list(eu_members())))
+
+
+@lru_cache(maxsize=1)
+def world_bank_regions() -> dict[str, str]:
+    """ISO3 → World Bank region (7 regions, Growth Lab 'wdi_region' groups), e.g. for colouring maps by region."""
+    import pandas as pd
+
+    members = pd.read_parquet(bundled("countries/group_members.parquet"))
+    wb = members[members["group_type"] == "wdi_region"]
+    iso3 = locations().set_index("country_id")["iso3"]
+    return {str(iso3[c]): str(g) for c, g in zip(wb["country_id"], wb["group_name"], strict=True) if c in iso3.index}
+
+
 def _latest_wgi() -> tuple[int, pd.DataFrame]:
     import pandas as pd
 

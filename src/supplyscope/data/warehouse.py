@@ -36,6 +36,37 @@ def first_row(rows: list[Any]) -> Any:
     return rows[0] if rows else None
 
 
+def storage_version(path: Path) -> int | None:
+    """The storage version number in a DuckDB file's header, or None when it is not a DuckDB file."""
+    with path.open("rb") as fh:
+        head = fh.read(20)
+    if len(head) < 20 or head[8:12] != b"DUCK":
+        return None
+    return int.from_bytes(head[12:20], "little")
+
+
+def unreadable(path: Path, exc: duckdb.Error) -> DataError:
+    """The one-line error for a warehouse file this DuckDB cannot open (other version, damaged, or locked)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    first = " ".join(" ".join(lines[:2]).split())[:200] or type(exc).__name__
+    if "could not set lock" in first.lower() or "conflicting lock" in first.lower():
+        return DataError(f"the warehouse is in use by another process ({first})", source=str(path))
+    version = storage_version(path) if path.exists() else None
+    found = "not a DuckDB file" if version is None else f"DuckDB storage version {version}"
+    return DataError(
+        f"DuckDB {duckdb.__version__} cannot open this warehouse ({found}: written by another DuckDB version, "
+        f"or damaged; {first}); run `supplyscope data build --force` to rebuild it",
+        source=str(path),
+    )
+
+
+def remove_warehouse(path: Path | str | None = None) -> None:
+    """Delete a warehouse file and its write-ahead log (for ``data build --force``)."""
+    target = Path(path) if path is not None else paths.default_db()
+    for p in (target, target.with_name(target.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
 class Warehouse:
     """A DuckDB database holding the canonical tables."""
 
@@ -51,7 +82,10 @@ class Warehouse:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
             if read_only and not Path(target).exists():
                 raise DataError("warehouse does not exist; run `supplyscope data build`", source=target)
-        con = duckdb.connect(target, read_only=read_only)
+        try:
+            con = duckdb.connect(target, read_only=read_only)
+        except duckdb.Error as exc:
+            raise unreadable(Path(target), exc) from None
         wh = cls(con, target)
         if not read_only:
             wh.create_schema()

@@ -7,14 +7,24 @@ back as Arrow tables (or pandas frames built from them), so both engines hand ov
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, TypeAlias, runtime_checkable
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 import pandas as pd
 import pyarrow as pa
 
-TableData: TypeAlias = pd.DataFrame | pa.Table | Path
+Location: TypeAlias = Path | str
+"""A file or directory: a local path, or a URI the engine can read (``s3a://…``, ``hdfs://…`` on Spark)."""
+
+TableData: TypeAlias = pd.DataFrame | pa.Table | Location
 """What :meth:`Engine.register` accepts: a pandas frame, an Arrow table, or a Parquet file/directory."""
+
+RowNumbers: TypeAlias = Callable[[int], int]
+"""Turns the row key of :meth:`Engine.register_numbered` into the row number shown to the user."""
+
+BatchFunction: TypeAlias = Callable[[pd.DataFrame, Any], pd.DataFrame]
+"""``fn(batch, shared)`` for :meth:`Engine.map_table`: one batch of rows in, the mapped rows out."""
 
 ENGINE_NAMES: tuple[str, ...] = ("duckdb", "spark")
 
@@ -29,6 +39,24 @@ class Engine(Protocol):
         """Make ``data`` queryable as table ``name`` (replacing any table of that name)."""
         ...
 
+    def register_numbered(self, name: str, location: Location, row: str, csv_columns: list[str] | None) -> RowNumbers:
+        """Expose a Parquet file/directory (``csv_columns=None``) or a CSV file (every column as text) as view
+        ``name`` with an extra BIGINT column ``row``: a key that orders rows as in the file. The function
+        returned turns a key into the 1-based record number (Parquet) or the line number (CSV, header = 1).
+        """
+        ...
+
+    def scratch(self, name: str) -> str:
+        """A location for an intermediate dataset ``name`` that every worker of the engine can see."""
+        ...
+
+    def map_table(self, name: str, query: str, fn: BatchFunction, schema: pa.Schema, shared: Any = None) -> int:
+        """Apply ``fn(batch, shared)`` to the rows of ``query``, batch by batch and in parallel where the engine
+        can, and keep the result (``schema``) as table ``name``; return its row count. ``shared`` (a picklable
+        object, e.g. a screening index) is shipped to each worker once.
+        """
+        ...
+
     def materialize(self, name: str, query: str) -> int:
         """Compute ``query`` once and keep the result as table ``name``; return its row count."""
         ...
@@ -41,7 +69,7 @@ class Engine(Protocol):
         """Run ``query`` and return the result as a pandas DataFrame."""
         ...
 
-    def to_parquet(self, query: str, path: Path) -> int:
+    def to_parquet(self, query: str, path: Location) -> int:
         """Write the result of ``query`` as Parquet (zstd) at ``path``; return the number of rows.
 
         DuckDB writes one file; Spark writes a directory of part files. Both read back with

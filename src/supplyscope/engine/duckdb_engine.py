@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import pickle
+import re
 import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
 from supplyscope.data.warehouse import first_row
-from supplyscope.engine.base import TableData, as_arrow
+from supplyscope.engine.base import BatchFunction, Location, RowNumbers, TableData, as_arrow
 from supplyscope.errors import ConfigError, DataError
+
+PARALLEL_MIN_ROWS = 20_000
+"""Below this many rows :meth:`DuckDBEngine.map_table` stays in process: starting workers costs more."""
 
 
 def _quote(name: str) -> str:
@@ -19,7 +29,11 @@ def _quote(name: str) -> str:
 
 
 class DuckDBEngine:
-    """Runs SQL on DuckDB; Arrow and pandas inputs are scanned in place (no copy)."""
+    """Runs SQL on DuckDB; Arrow and pandas inputs are scanned in place (no copy).
+
+    ``workers`` > 1 runs :meth:`map_table` in that many worker processes (Python work such as name
+    screening holds the GIL, so threads would not help); ``None`` means one per core.
+    """
 
     name = "duckdb"
 
@@ -29,6 +43,7 @@ class DuckDBEngine:
         *,
         threads: int | None = None,
         memory_limit: str | None = None,
+        workers: int | None = 1,
     ) -> None:
         self._owns = con is None
         self.con = con if con is not None else duckdb.connect(":memory:")
@@ -36,22 +51,72 @@ class DuckDBEngine:
             if threads < 1:
                 raise ConfigError("must be at least 1", key="threads")
             self.con.execute(f"SET threads = {int(threads)}")
+        if workers is not None and workers < 1:
+            raise ConfigError("must be at least 1", key="workers")
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
         if memory_limit is not None:
             self.con.execute("SET memory_limit = ?", [memory_limit])
         self._held: dict[str, pa.Table] = {}
+        self._scratch: Path | None = None
 
     def register(self, name: str, data: TableData) -> None:
-        if isinstance(data, Path):
-            if not data.exists():
-                raise DataError("Parquet input does not exist", source=str(data))
-            target = str(data / "*.parquet") if data.is_dir() else str(data)
-            self.con.execute(
-                f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT * FROM read_parquet({_sql_string(target)})"
-            )
+        if isinstance(data, (Path, str)):
+            self.con.execute(f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT * FROM {_parquet_scan(data)}")
             return
         table = as_arrow(data)
         self._held[name] = table  # keep the object alive while DuckDB scans it
         self.con.register(name, table)
+
+    def register_numbered(self, name: str, location: Location, row: str, csv_columns: list[str] | None) -> RowNumbers:
+        """Parquet: ``file_row_number + 1`` (files in name order). CSV: read once into a temporary table,
+        every column as text, strict RFC 4180 quoting; the key is the line number (``rowid + 2``)."""
+        source = str(location)
+        try:
+            if csv_columns is None:
+                scan = _parquet_scan(location, "file_row_number = true")
+                self.con.execute(
+                    f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT file_row_number + 1 AS {_quote(row)}, "
+                    f"* EXCLUDE (file_row_number) FROM {scan}"
+                )
+            else:
+                spec = "{" + ", ".join(f"{_sql_string(c)}: 'VARCHAR'" for c in csv_columns) + "}"
+                staged = _quote(name + "__csv")
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {staged} AS SELECT * FROM read_csv({_sql_string(source)}, "
+                    f"columns = {spec}, header = true, auto_detect = false, delim = ',', quote = '\"', "
+                    "escape = '\"', strict_mode = true, null_padding = false)"
+                )
+                self.con.execute(
+                    f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT rowid + 2 AS {_quote(row)}, * FROM {staged}"
+                )
+        except duckdb.Error as exc:
+            raise DataError(f"cannot be read: {_first_line(exc)}", source=source, row=_line_of(exc)) from exc
+        return lambda key: key
+
+    def scratch(self, name: str) -> str:
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="supplyscope-duckdb-"))
+        return str(self._scratch / f"{name}.parquet")
+
+    def map_table(self, name: str, query: str, fn: BatchFunction, schema: pa.Schema, shared: Any = None) -> int:
+        frame = self.sql(query)
+        n_workers = min(self.workers, max(1, len(frame) // (PARALLEL_MIN_ROWS // 2)))
+        if n_workers <= 1:
+            parts = [fn(frame, shared)] if len(frame) else []
+        else:
+            step = -(-len(frame) // (4 * n_workers))
+            chunks = [frame.iloc[i : i + step] for i in range(0, len(frame), step)]
+            context = multiprocessing.get_context("spawn")  # never fork a process that runs DuckDB threads
+            payload = pickle.dumps((fn, shared))
+            with ProcessPoolExecutor(n_workers, mp_context=context, initializer=_init, initargs=(payload,)) as pool:
+                parts = list(pool.map(_apply, chunks))
+        out = (
+            pa.concat_tables([pa.Table.from_pandas(p, schema=schema, preserve_index=False) for p in parts])
+            if parts
+            else schema.empty_table()
+        )
+        self.register(name, out)
+        return int(out.num_rows)
 
     def materialize(self, name: str, query: str) -> int:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_quote(name)} AS {query}")
@@ -69,12 +134,17 @@ class DuckDBEngine:
         frame: pd.DataFrame = self.arrow(query).to_pandas()
         return frame
 
-    def to_parquet(self, query: str, path: Path) -> int:
-        if path.is_dir():  # a dataset left by a Spark run of the same output
-            shutil.rmtree(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.con.execute(f"COPY ({query}) TO {_sql_string(str(path))} (FORMAT parquet, COMPRESSION zstd)")
-        row = first_row(self.con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchall())
+    def to_parquet(self, query: str, path: Location) -> int:
+        target = Path(path)
+        if target.is_dir():  # a dataset left by a Spark run of the same output
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # COPY reports the rows it wrote: no second read of the file
+        row = first_row(
+            self.con.execute(
+                f"COPY ({query}) TO {_sql_string(str(target))} (FORMAT parquet, COMPRESSION zstd)"
+            ).fetchall()
+        )
         return int(row[0]) if row else 0
 
     def close(self) -> None:
@@ -83,6 +153,9 @@ class DuckDBEngine:
         self._held.clear()
         if self._owns:
             self.con.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     def __enter__(self) -> DuckDBEngine:
         return self
@@ -91,5 +164,38 @@ class DuckDBEngine:
         self.close()
 
 
+_WORKER: dict[str, Any] = {}
+
+
+def _init(payload: bytes) -> None:
+    _WORKER["fn"], _WORKER["shared"] = pickle.loads(payload)
+
+
+def _apply(chunk: pd.DataFrame) -> pd.DataFrame:
+    result: pd.DataFrame = _WORKER["fn"](chunk, _WORKER["shared"])
+    return result
+
+
+def _parquet_scan(location: Location, options: str = "") -> str:
+    path = Path(location)
+    if not path.exists():
+        raise DataError("Parquet input does not exist", source=str(location))
+    target = str(path / "*.parquet") if path.is_dir() else str(path)
+    return f"read_parquet({_sql_string(target)}{', ' + options if options else ''})"
+
+
 def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [x.strip() for x in str(exc).strip().splitlines() if x.strip()]
+    if not lines:
+        return type(exc).__name__
+    detail = [x for x in lines[1:] if x.startswith(("Expected Number", "Value with unterminated"))]
+    return "; ".join([lines[0], *detail])
+
+
+def _line_of(exc: BaseException) -> int | None:
+    m = re.search(r"[Ll]ine:?\s*(\d+)", str(exc))
+    return int(m.group(1)) if m else None

@@ -2,24 +2,32 @@
 
 PySpark is an optional dependency (``pip install 'pyspark>=3.5'``, Java 17 or newer on the PATH or
 in ``JAVA_HOME``). Nothing here is a home-made distributed layer: Spark plans and runs every query.
+
+Nothing depends on the driver's disk. Intermediate datasets go to the ``staging`` location, which the
+driver and every executor can see (a local path in local mode and in tests, ``s3a://`` or ``hdfs://`` on
+a cluster). Small in-memory tables travel inside the query plan (Spark broadcasts them to the joins),
+Python work runs on the executors through ``mapInPandas`` with its shared object broadcast once, and row
+counts come from distributed counts.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
+import uuid
 import warnings
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from supplyscope.engine.base import TableData, as_arrow
+from supplyscope.engine.base import Location, RowNumbers, TableData, as_arrow
+from supplyscope.engine.settings import spark_settings
 from supplyscope.engine.transpile import to_spark
 from supplyscope.errors import ConfigError, DataError
 
@@ -50,17 +58,25 @@ def _quiet() -> Iterator[None]:
         yield
 
 
-def _to_parquet_file(table: pa.Table, path: Path) -> None:
-    # Spark reads microsecond timestamps only; Arrow/pandas default to nanoseconds.
-    pq.write_table(table, path, compression="zstd", coerce_timestamps="us", allow_truncated_timestamps=True)
+def _spark_ready(table: pa.Table) -> pa.Table:
+    """Spark holds microsecond timestamps only; Arrow and pandas default to nanoseconds."""
+    fields = [
+        pa.field(f.name, pa.timestamp("us", f.type.tz)) if pa.types.is_timestamp(f.type) else f for f in table.schema
+    ]
+    return table.cast(pa.schema(fields), safe=False)
+
+
+def _is_local(master: str) -> bool:
+    return master.startswith("local")
 
 
 class SparkEngine:
-    """Runs SQL on a Spark session (local mode by default).
+    """Runs SQL on a Spark session: local mode by default, or a cluster (``master="spark://host:7077"``).
 
-    ``master`` is a Spark master URL (``local[2]`` = two cores in this process's JVM); pass an
-    existing ``session`` to run on a cluster. In-memory inputs are handed to Spark as Parquet files in a
-    temporary directory, which Spark reads natively (scales better than pickling rows through Py4J).
+    ``staging`` names a location every executor can read and write (required off local mode); each engine
+    keeps its intermediate datasets in its own sub-directory there and deletes it on :meth:`close`. Pass an
+    existing ``session`` to reuse it. ``spark.local.dir`` is left to the cluster (``SPARK_LOCAL_DIRS`` of
+    each worker) unless ``config`` sets it.
     """
 
     name = "spark"
@@ -68,29 +84,42 @@ class SparkEngine:
     def __init__(
         self,
         *,
-        master: str = "local[2]",
+        master: str | None = None,
         shuffle_partitions: int = 4,
         session: SparkSession | None = None,
         config: Mapping[str, str] | None = None,
         app_name: str = "supplyscope",
+        staging: str | None = None,
     ) -> None:
         self._cached: list[SparkDataFrame] = []
+        self._local_staging: Path | None = None
         if session is None:
             missing = spark_missing()
             if missing:
                 raise ConfigError(f"{missing}; {INSTALL_HINT}", key="engine")
-        self._tmp = Path(tempfile.mkdtemp(prefix="supplyscope-spark-"))
-        if session is not None:
-            self.session = session
-            self._owns = False
-            return
-        from pyspark.sql import SparkSession
+            from pyspark.sql import SparkSession
 
-        active = SparkSession.getActiveSession()
-        if active is not None:  # reuse, and leave it running for whoever started it
-            self.session = active
-            self._owns = False
-            return
+            session = SparkSession.getActiveSession()  # reuse, and leave it running for whoever started it
+        self._owns = session is None
+        if session is None:
+            session = self._start(master or spark_settings().master, shuffle_partitions, config or {}, app_name)
+        self.session = session
+        self.master = str(session.sparkContext.master)
+        staging = staging or spark_settings().staging
+        if staging is None:
+            if not _is_local(self.master):
+                raise ConfigError(
+                    f"Spark master {self.master} needs a staging location every executor can see "
+                    "(--staging URI or [spark] staging = 's3a://bucket/prefix')",
+                    key="staging",
+                )
+            self._local_staging = Path(tempfile.mkdtemp(prefix="supplyscope-spark-"))
+            staging = str(self._local_staging)
+        self.staging = f"{staging.rstrip('/')}/run-{uuid.uuid4().hex[:12]}"
+
+    @staticmethod
+    def _start(master: str, shuffle_partitions: int, config: Mapping[str, str], app_name: str) -> SparkSession:
+        from pyspark.sql import SparkSession
 
         builder: Any = SparkSession.builder.master(master).appName(app_name)
         settings = {
@@ -101,38 +130,123 @@ class SparkEngine:
             "spark.sql.session.timeZone": "UTC",
             "spark.driver.bindAddress": "127.0.0.1",
             "spark.driver.host": "127.0.0.1",
-            "spark.local.dir": str(self._tmp / "spark-local"),
         }
-        settings.update(config or {})
+        # Python workers (mapInPandas) run the driver's interpreter unless PYSPARK_PYTHON says otherwise;
+        # PySpark reads the variable, not the setting, when it starts the context
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        settings.update(config)
         for key, value in settings.items():
             builder = builder.config(key, value)
         with _quiet():
-            self.session = builder.getOrCreate()
-        self.session.sparkContext.setLogLevel("ERROR")
-        self._owns = True
+            session: SparkSession = builder.getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
+        return session
+
+    # ------------------------------------------------------------------ tables
+    def scratch(self, name: str) -> str:
+        return f"{self.staging}/{name}"
 
     def register(self, name: str, data: TableData) -> None:
-        if isinstance(data, Path):
-            if not data.exists():
-                raise DataError("Parquet input does not exist", source=str(data))
-            path = data
+        if isinstance(data, (Path, str)):
+            frame = self.session.read.parquet(self._existing(data))
         else:
-            path = self._tmp / "tables" / f"{name}.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _to_parquet_file(as_arrow(data), path)
-        frame = self.session.read.parquet(str(path))
+            # a small table travels in the plan (a local relation), and Spark broadcasts it to the joins
+            with _quiet():
+                frame = self.session.createDataFrame(_spark_ready(as_arrow(data)))
         frame.createOrReplaceTempView(name)
+
+    def _existing(self, location: Location) -> str:
+        text = str(location)
+        if "://" not in text and not Path(text).exists():
+            raise DataError("Parquet input does not exist", source=text)
+        return text
+
+    def register_numbered(self, name: str, location: Location, row: str, csv_columns: list[str] | None) -> RowNumbers:
+        """A file as a view with row key column ``row``; see :meth:`Engine.register_numbered`.
+
+        Parquet: the key is the 1-based record number (file order, files sorted by path). CSV: the key is
+        ``monotonically_increasing_id()`` (in file order); converting the key of a reported row to its line
+        number counts the rows of the earlier partitions, which runs only when a problem is reported.
+        """
+        from pyspark.sql import functions as F
+        from pyspark.sql.types import StringType, StructField, StructType
+
+        target = self._existing(location)
+        if csv_columns is None:
+            raw = self.session.read.parquet(target)
+            cols = [c for c in raw.columns]
+            numbered = raw.select(F.col("_metadata.file_path").alias("_file"), F.col("_metadata.row_index"), *cols)
+            per_file = numbered.groupBy("_file").count().collect()  # Parquet footers: one row per file
+            offsets, total = [], 0
+            for r in sorted(per_file, key=lambda r: str(r["_file"])):
+                offsets.append((str(r["_file"]), total))
+                total += int(r["count"])
+            if len(offsets) <= 1:
+                frame = numbered.select((F.col("row_index") + 1).alias(row), *cols)
+            else:
+                table = self.session.createDataFrame(offsets, "_file string, _offset long")
+                frame = numbered.join(F.broadcast(table), "_file").select(
+                    (F.col("_offset") + F.col("row_index") + 1).alias(row), *cols
+                )
+            frame.createOrReplaceTempView(name)
+            return lambda key: key
+        schema = StructType([StructField(c, StringType(), True) for c in csv_columns])
+        raw = (
+            self.session.read.option("header", True)
+            .option("quote", '"')
+            .option("escape", '"')
+            .option("mode", "FAILFAST")
+            .option("encoding", "UTF-8")
+            .schema(schema)
+            .csv(target)
+        )
+        frame = raw.select(F.monotonically_increasing_id().alias(row), *csv_columns)
+        frame.createOrReplaceTempView(name)
+
+        def line(key: int) -> int:
+            part, within = key >> 33, key & ((1 << 33) - 1)
+            pid = F.spark_partition_id()
+            before = raw.select(pid.alias("p")).where(F.col("p") < part).count() if part else 0
+            return int(before) + within + 2  # the header is line 1
+
+        return line
 
     def frame(self, query: str) -> SparkDataFrame:
         """The Spark DataFrame for a DuckDB-dialect query (lazy; nothing runs yet)."""
         return self.session.sql(to_spark(query))
 
     def materialize(self, name: str, query: str) -> int:
-        frame = self.frame(query).cache()
-        rows = int(frame.count())
+        return self._keep(name, self.frame(query))
+
+    def _keep(self, name: str, frame: SparkDataFrame) -> int:
+        frame = frame.cache()
+        rows = int(frame.count())  # computes and caches on the executors; only the number comes back
         frame.createOrReplaceTempView(name)
         self._cached.append(frame)
         return rows
+
+    def map_table(
+        self,
+        name: str,
+        query: str,
+        fn: Callable[[pd.DataFrame, Any], pd.DataFrame],
+        schema: pa.Schema,
+        shared: Any = None,
+    ) -> int:
+        """``fn`` runs on the executors, one Arrow batch at a time (``mapInPandas``); ``shared`` is broadcast once."""
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        box = self.session.sparkContext.broadcast(shared)
+
+        def per_partition(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            obj = box.value
+            for batch in batches:
+                if len(batch):
+                    yield fn(batch, obj)
+
+        with _quiet():
+            mapped = self.frame(query).mapInPandas(per_partition, from_arrow_schema(schema))
+            return self._keep(name, mapped)
 
     def arrow(self, query: str) -> pa.Table:
         frame = self.frame(query)
@@ -147,25 +261,38 @@ class SparkEngine:
         frame: pd.DataFrame = self.arrow(query).to_pandas()
         return frame
 
-    def to_parquet(self, query: str, path: Path) -> int:
+    def to_parquet(self, query: str, path: Location) -> int:
         """Write with Spark's own writer: ``path`` becomes a directory of part files (a Parquet dataset).
 
-        The executors write in parallel; nothing is collected on the driver.
+        The executors write in parallel; nothing is collected on the driver. The row count is a distributed
+        count of what was written (Parquet footers), so it holds on S3 and HDFS as on a local disk.
         """
-        if path.exists() and path.is_file():
-            path.unlink()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        target = str(path)
+        if "://" not in target:
+            local = Path(target)
+            if local.is_file():
+                local.unlink()
+            local.parent.mkdir(parents=True, exist_ok=True)
         with _quiet():
-            self.frame(query).write.mode("overwrite").option("compression", "zstd").parquet(str(path))
-        return sum(pq.ParquetFile(part).metadata.num_rows for part in sorted(path.glob("*.parquet")))
+            self.frame(query).write.mode("overwrite").option("compression", "zstd").parquet(target)
+        return int(self.session.read.parquet(target).count())
+
+    def _delete(self, location: str) -> None:
+        jvm: Any = self.session.sparkContext._jvm
+        jsc: Any = self.session.sparkContext._jsc
+        path = jvm.org.apache.hadoop.fs.Path(location)
+        path.getFileSystem(jsc.hadoopConfiguration()).delete(path, True)
 
     def close(self) -> None:
         for frame in self._cached:
             frame.unpersist()
         self._cached.clear()
+        with suppress(Exception):  # a stopped session or an unreachable store: nothing left to clean
+            self._delete(self.staging)
         if self._owns:
             self.session.stop()
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        if self._local_staging is not None:
+            shutil.rmtree(self._local_staging, ignore_errors=True)
 
     def __enter__(self) -> SparkEngine:
         return self
@@ -177,18 +304,29 @@ class SparkEngine:
 _SHARED: dict[str, SparkEngine] = {}
 
 
-def shared_local_engine(cores: int = 2, shuffle_partitions: int = 2) -> SparkEngine:
-    """One Spark engine per process for ``local[cores]``, reused by every caller (tests, notebooks).
+def shared_engine(master: str = "local[2]", shuffle_partitions: int = 2, staging: str | None = None) -> SparkEngine:
+    """One Spark engine per process and master, reused by every caller (tests, notebooks).
 
     Starting a JVM takes seconds, so tests share this engine instead of starting their own. It is
     stopped when the interpreter exits.
     """
-    key = f"local[{cores}]"
-    engine = _SHARED.get(key)
+    engine = _SHARED.get(master)
     if engine is None:
         import atexit
 
-        engine = SparkEngine(master=key, shuffle_partitions=shuffle_partitions)
-        _SHARED[key] = engine
+        engine = SparkEngine(master=master, shuffle_partitions=shuffle_partitions, staging=staging)
+        _SHARED[master] = engine
         atexit.register(engine.close)
     return engine
+
+
+def stop_shared() -> None:
+    """Close every engine :func:`shared_engine` started (before stopping the cluster they run on)."""
+    for engine in _SHARED.values():
+        engine.close()
+    _SHARED.clear()
+
+
+def shared_local_engine(cores: int = 2, shuffle_partitions: int = 2) -> SparkEngine:
+    """:func:`shared_engine` in local mode with ``cores`` cores."""
+    return shared_engine(f"local[{cores}]", shuffle_partitions)

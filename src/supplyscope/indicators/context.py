@@ -35,6 +35,8 @@ class Context:
     notes: list[str] = field(default_factory=list)
     mineral_links: pd.DataFrame | None = None
     """HS6 → mineral links (columns hs6, mineral, stage, designated) from the minerals catalogue, if given."""
+    mineral_links_of: Callable[[], pd.DataFrame] | None = None
+    """Where to read the mineral links when first needed, if ``mineral_links`` is not given."""
 
     def __post_init__(self) -> None:
         importers = self.sql("SELECT DISTINCT importer FROM trade_flows ORDER BY 1")["importer"].tolist()
@@ -53,8 +55,13 @@ class Context:
         return self.warehouse.query(query)
 
     def years_available(self) -> list[int]:
+        """Years of the importer's flows (one scan per context; the flows do not change under it)."""
+        return list(self._years)
+
+    @cached_property
+    def _years(self) -> tuple[int, ...]:
         q = f"SELECT DISTINCT year FROM trade_flows WHERE importer = '{self.importer}' ORDER BY 1"
-        return [int(y) for y in self.warehouse.query(q)["year"]]
+        return tuple(int(y) for y in self.warehouse.query(q)["year"])
 
     @property
     def y(self) -> int:
@@ -106,6 +113,13 @@ class Context:
         return self.sql(tables.importer_stats_sql(self.importer, prev, self._sources(prev))).set_index("hs6")
 
     @cached_property
+    def minerals(self) -> pd.DataFrame | None:
+        """The HS6 → mineral links, given or read on first use."""
+        if self.mineral_links is None and self.mineral_links_of is not None:
+            self.mineral_links = self.mineral_links_of()
+        return self.mineral_links
+
+    @cached_property
     def mineral_stages(self) -> list[tuple[str, str, str, int, float]]:
         """(hs6, commodity, stage, year, weight) of mineral-linked HS6 with USGS production data.
 
@@ -115,7 +129,8 @@ class Context:
         upstream stage (refining → mining); the latest year with data; minerals sharing one HS6
         get equal weights.
         """
-        if self.mineral_links is None or self.mineral_links.empty or not self.has_rows("production"):
+        links = self.minerals
+        if links is None or links.empty or not self.has_rows("production"):
             return []
         avail = self.warehouse.query(
             "SELECT commodity, stage, MAX(year) AS year FROM production "
@@ -125,7 +140,7 @@ class Context:
         latest = {(str(c), str(s)): int(y) for c, s, y in avail.itertuples(index=False)}
         order = ("mining", "refining", "manufacturing")
         rows: dict[str, list[tuple[str, str, int]]] = {}
-        for rec in self.mineral_links.itertuples(index=False):
+        for rec in links.itertuples(index=False):
             stage = str(rec.stage)
             upstream = order[: order.index(stage) + 1][::-1] if stage in order else (stage,)
             for st in upstream:
@@ -148,7 +163,7 @@ class Context:
     @cached_property
     def criticality_inputs(self) -> pd.DataFrame:
         """Per HS6: end use (BEC), productive use and breadth of use (BEA, else ICIO), designation."""
-        return criticality_inputs(self.warehouse, self.mineral_links)
+        return criticality_inputs(self.warehouse, self.minerals)
 
     @cached_property
     def tariff_line_stats(self) -> pd.DataFrame:

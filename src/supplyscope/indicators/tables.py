@@ -73,14 +73,19 @@ def importer_stats_sql(importer: str, year: int, sources: list[str]) -> str:
 
 
 def baci_world_shares_sql(year: int, sources: list[str]) -> str:
-    """World export shares by HS6 and exporter from exporter x importer x HS6 flows (BACI)."""
+    """World export shares by HS6 and exporter from exporter x importer x HS6 flows (BACI).
+
+    One aggregate pass over the flows at the (hs6, exporter) grain; the product totals are a second, small
+    aggregate of those groups joined back (a hash join, cheaper than a window partitioned over a million groups).
+    """
     return f"""
     WITH w AS (
       SELECT hs6, exporter, SUM(value_usd) AS v FROM trade_flows
       WHERE year = {int(year)} AND source IN ({_sources(sources)})
       GROUP BY hs6, exporter
-    )
-    SELECT hs6, exporter, v / SUM(v) OVER (PARTITION BY hs6) AS share, 'BACI' AS basis FROM w WHERE v > 0
+    ),
+    t AS (SELECT hs6, SUM(v) AS total FROM w WHERE v > 0 GROUP BY hs6)
+    SELECT w.hs6, w.exporter, w.v / t.total AS share, 'BACI' AS basis FROM w JOIN t ON w.hs6 = t.hs6 WHERE w.v > 0
     """
 
 

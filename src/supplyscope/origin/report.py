@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from supplyscope.errors import DataError, RuleError
@@ -18,6 +18,26 @@ from supplyscope.origin.nonpreferential import (
     section301_origin,
 )
 from supplyscope.origin.preferential import PreferentialResult, evaluate_preferential
+
+DUTY_KEYS = (
+    "date",
+    "mfn",
+    "preferential",
+    "section301",
+    "section232",
+    "ieepa",
+    "section122",
+    "total_rate",
+    "duty_usd",
+    "complete",
+    "missing",
+    "layers",
+    "de_minimis_eligible",
+    "de_minimis",
+    "reasons",
+    "not_modelled",
+)
+"""The :class:`DutyStack` fields ``OriginReport.to_dict()["duties"]`` carries (as ``supplyscope duty`` prints them)."""
 
 
 @dataclass
@@ -53,14 +73,7 @@ class OriginReport:
             "duties": None
             if d is None
             else {
-                "mfn": d.mfn,
-                "preferential": d.preferential,
-                "section301": d.section301,
-                "section232": d.section232,
-                "total_rate": d.total_rate,
-                "duty_usd": d.duty_usd,
-                "de_minimis_eligible": d.de_minimis_eligible,
-                "reasons": d.reasons,
+                **{k: v for k, v in d.to_dict().items() if k in DUTY_KEYS},
                 "section301_origin": self.origin_301.to_dict() if self.origin_301 else None,
             },
             "section301_origin": self.origin_301.to_dict() if self.origin_301 else None,
@@ -78,12 +91,15 @@ def evaluate_bom(
     premium: float | None = None,
     flips: bool = True,
     origin_301_mode: str = "part102",
+    on: date | str | None = None,
 ) -> OriginReport:
     """Evaluate a BOM: preferential origin under ``agreement`` (a name, or a loaded rule set), the
     non-preferential origin, the US duty stack, and what would flip a failing good.
 
     ``origin_301_mode``: ``part102`` (the 19 CFR 102 result) or ``substantial_transformation`` (a labelled
-    judgement-call proxy, see :func:`section301_origin`) decides the origin used for Section 301.
+    judgement-call proxy, see :func:`section301_origin`) decides the origin used for Section 301. ``on`` is the
+    entry date of the duty stack (``YYYY-MM-DD`` or a date; default: the :func:`~supplyscope.origin.duty.entry_date`
+    in effect, else today).
     """
     agr = get_agreement(agreement) if isinstance(agreement, str) else agreement
     pref = None
@@ -99,7 +115,7 @@ def evaluate_bom(
     o301 = section301_origin(bom, nonpref, origin_301_mode)
     duties = None
     if len(bom.hts) >= 8:
-        duties = _duties(bom, nonpref, o301, agr if pref is not None else None, pref, de_minimis_exclusions)
+        duties = _duties(bom, nonpref, o301, agr if pref is not None else None, pref, de_minimis_exclusions, on)
     flip_list = what_flips(bom, agr, premium=premium) if (agr and flips and pref and not pref.qualifies) else []
     return OriginReport(bom, pref, nonpref, duties, flip_list, o301, unsupported)
 
@@ -111,30 +127,21 @@ def _duties(
     agr: Agreement | None,
     pref: PreferentialResult | None,
     de_minimis_exclusions: bool,
+    on: date | str | None,
 ) -> DutyStack:
-    """Call the duty stack; pass the Section 301 origin and its basis when the stack accepts them."""
-    params = inspect.signature(duty_stack).parameters
+    """The duty stack at the non-preferential origin, with the Section 301 origin and its basis."""
     known = agr is not None and agr.name.upper() in {a.upper() for a in available_agreements()}
-    kwargs: dict[str, Any] = {
-        "agreement": agr.name if agr is not None and known else None,
-        "qualifies": pref.qualifies if pref else None,
-        "de_minimis_exclusions": de_minimis_exclusions,
-    }
-    origin = nonpref.origin
-    if "origin_301" in params:
-        kwargs["origin_301"] = o301.origin
-        if "origin_301_basis" in params:
-            kwargs["origin_301_basis"] = o301.basis
-    elif o301.origin != nonpref.origin:
-        origin = o301.origin  # the stack takes one origin: the 301 mode decides it, and the reason says so
-    d = duty_stack(bom.hts, origin, bom.value, **kwargs)
+    d = duty_stack(
+        bom.hts,
+        nonpref.origin,
+        bom.value,
+        on=on,
+        agreement=agr.name if agr is not None and known else None,
+        qualifies=pref.qualifies if pref else None,
+        origin_301=o301.origin,
+        origin_301_basis=o301.basis,
+        de_minimis_exclusions=de_minimis_exclusions,
+    )
     if agr is not None and not known:
         d.reasons.append(f"preference: {agr.name} is a user rule set with no HTS program code; MFN shown")
-    if "origin_301" not in params:
-        d.reasons.append(
-            f"Section 301 origin {o301.origin} ({o301.mode}"
-            + (", judgement call" if o301.judgement else "")
-            + f"): {o301.basis}"
-            + (f"; the whole stack was computed at {origin}" if origin != nonpref.origin else "")
-        )
     return d

@@ -11,6 +11,9 @@ import plotly.io as pio
 
 from supplyscope.indicators.registry import REGISTRY
 from supplyscope.report import figures
+from supplyscope.report.inputs import versions_html
+from supplyscope.report.labels import by_dimension, indicator_unit, label, settings_text
+from supplyscope.report.numbers import NA, number, share, usd
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:1400px;color:#222}
@@ -26,14 +29,18 @@ def _div(fig: Any, first: bool) -> str:
 
 
 def _num(v: float | None, digits: int = 3) -> str:
-    return '<span class="na">n/a</span>' if v is None else f"{v:.{digits}g}"
+    text = number(v, digits)
+    return f'<span class="na">{NA}</span>' if text == NA else text
 
 
 def _criticality_line(rec: dict[str, Any]) -> str:
     crit = rec.get("criticality")
     if not crit:
         return ""
-    comps = ", ".join(f"{html.escape(str(k))} {html.escape(str(v))}" for k, v in crit.get("components", {}).items())
+    comps = ", ".join(
+        f"{html.escape(str(k).replace('_', ' '))} " + (html.escape(str(v)) if isinstance(v, str | bool) else _num(v, 3))
+        for k, v in crit.get("components", {}).items()
+    )
     return (
         f"<p><b>Criticality</b> {_num(crit.get('score'), 3)} (mode {html.escape(str(crit.get('mode')))}, factor "
         f"{_num(crit.get('factor'), 3)}; risk score {_num(rec.get('risk_score'), 3)}): {comps}.</p>"
@@ -43,19 +50,23 @@ def _criticality_line(rec: dict[str, Any]) -> str:
 def _entity_section(rec: dict[str, Any], key: str) -> str:
     code = html.escape(str(rec[key]))
     rows = []
-    for name, item in rec["indicators"].items():
+    overrides = {n: str(item.get("dimension", "")) for n, item in rec["indicators"].items()}
+    for name in by_dimension(list(rec["indicators"]), overrides):
+        item = rec["indicators"][name]
         ind = REGISTRY[name]
         reason = html.escape(item.get("reason", "")) if item["value"] is None else ""
         rows.append(
-            f"<tr><td class=l title='{html.escape(ind.formula)}'>{name}</td><td class=l>{ind.dimension}</td>"
-            f"<td>{_num(item['value'])}</td><td>{item['thresholds'][0]:g} → {item['thresholds'][1]:g}</td>"
-            f"<td>{item['weight']:g}</td><td>{_num(item['risk'], 3)}</td><td>{_num(item['contribution'], 3)}</td>"
+            f"<tr><td class=l title='{html.escape(ind.formula)}'>{html.escape(label(name))} "
+            f"<code>{name}</code></td><td class=l>{html.escape(item.get('dimension', ind.dimension))}</td>"
+            f"<td>{_num(item['value'])}</td><td class=l>{html.escape(indicator_unit(name))}</td>"
+            f"<td>{_num(item['thresholds'][0])} → {_num(item['thresholds'][1])}</td>"
+            f"<td>{_num(item['weight'])}</td><td>{_num(item['risk'], 3)}</td><td>{_num(item['contribution'], 3)}</td>"
             f"<td class=l>{reason or html.escape(item.get('basis', ''))}"
             f"{' <b>(proxy)</b>' if item.get('proxy') else ''}</td></tr>"
         )
     sup = "".join(
         f"<tr><td class=l>{html.escape(s['country'])}</td><td>{s['value_usd'] / 1e6:,.1f}</td>"
-        f"<td>{(s['share'] or 0) * 100:.1f}%</td></tr>"
+        f"<td>{share(s['share'])}</td></tr>"
         for s in rec.get("suppliers", [])[:10]
     )
     dims = ", ".join(f"{d} {_num(v, 3)}" for d, v in rec["dimensions"].items())
@@ -75,15 +86,18 @@ def _entity_section(rec: dict[str, Any], key: str) -> str:
         f"<section class=entity id='e{code}'><h2>{code} — {html.escape(rec['description'])}</h2>"
         f"<p>Overall score <b>{_num(rec['score'], 3)}</b>, rank {rec['rank']} of {rec.get('of', '?')} "
         f"(90% interval under weight perturbation: {rec['rank_interval'][0]}–{rec['rank_interval'][1]}); "
-        f"{dims}. Main driver: <b>{rec['main_driver']}</b>. Imports ${rec['import_value_usd'] / 1e6:,.1f} M.</p>"
+        f"{dims}. Main driver: <b>{html.escape(label(str(rec['main_driver'])))}</b> "
+        f"(<code>{rec['main_driver']}</code>). Imports {usd(rec['import_value_usd'])}.</p>"
         + _criticality_line(rec)
         + extra
-        + "<table><tr><th class=l>indicator</th><th class=l>dimension</th><th>value</th><th>thresholds "
-        "(no risk → full)</th><th>weight</th><th>risk</th><th>contribution</th><th class=l>basis / reason</th></tr>"
+        + "<table><tr><th class=l>indicator</th><th class=l>dimension</th><th>value</th><th class=l>unit</th>"
+        "<th>thresholds (no risk → full)</th><th>weight</th><th>risk (0–100)</th><th>contribution (points)</th>"
+        "<th class=l>basis / reason</th></tr>"
         + "".join(rows)
         + "</table>"
         + (
-            f"<h3>Top suppliers</h3><table><tr><th class=l>country</th><th>USD M</th><th>share</th></tr>{sup}</table>"
+            "<h3>Top suppliers</h3><table><tr><th class=l>country (ISO3)</th><th>imports (USD M)</th>"
+            f"<th>share of imports</th></tr>{sup}</table>"
             if sup
             else ""
         )
@@ -109,7 +123,7 @@ def _method_section(correlation: pd.DataFrame | None, group_weights: pd.DataFram
             + "</table>"
         )
     if correlation is not None and not correlation.empty:
-        labels = [str(c) for c in correlation.columns]
+        labels = [label(str(c)) for c in correlation.columns]
         matrix = [[None if pd.isna(v) else round(float(v), 2) for v in row] for row in correlation.to_numpy()]
         out += _div(
             figures.correlation_heatmap(labels, matrix, "Spearman correlation of indicators across entities"), False
@@ -125,9 +139,14 @@ def write_report(
     *,
     correlation: pd.DataFrame | None = None,
     group_weights: pd.DataFrame | None = None,
+    versions: list[dict[str, Any]] | None = None,
 ) -> Path:
-    """Write the ranking, heat map, dimension charts, method tables and one drill-down per listed entity."""
+    """Write the ranking, heat map, dimension charts, method tables and one drill-down per listed entity.
+
+    ``versions`` (from :func:`supplyscope.report.inputs.input_versions`) lists the inputs at the end.
+    """
     key = "hs6" if result.get("level", "product") == "product" else "industry"
+    source = f"{result['importer']} imports {result['year']}; sources and versions under Inputs"
     records = result["entities"] if "entities" in result else result["products"]
     ranking = "".join(
         f"<tr><td>{r['rank']} of {r.get('of', result['count']):,}</td>"
@@ -135,24 +154,27 @@ def write_report(
         f"</td><td class=l>{html.escape(r['description'][:80])}</td><td>{_num(r['score'], 3)}</td>"
         f"<td>{r['rank_interval'][0]}–{r['rank_interval'][1]}</td>"
         + "".join(f"<td>{_num(v, 3)}</td>" for v in r["dimensions"].values())
-        + f"<td class=l>{r['main_driver']}</td></tr>"
+        + f"<td class=l>{html.escape(label(str(r['main_driver'])))}</td></tr>"
         for r in records
     )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.get("notes", []))
     body = (
         f"<h1 id=top>{html.escape(title)}</h1><p class=note>Importer {result['importer']}, year {result['year']}, "
-        f"{result['count']:,} {key} entities scored; filters {html.escape(str(result['filters']))}.</p>"
+        f"{result['count']:,} {'products (HS6)' if key == 'hs6' else 'industries'} scored. Settings: "
+        f"{html.escape(settings_text(result.get('filters', {})))}. <a href='#inputs'>Inputs and versions</a>.</p>"
         f"<ul class=note>{notes}</ul>"
-        + _div(figures.score_histogram(all_scores), True)
-        + "<h2>Ranking</h2><table><tr><th>rank</th><th class=l>code</th><th class=l>description</th><th>score</th>"
-        "<th>rank interval</th><th>diversity</th><th>security</th><th>sustainability</th><th>transparency</th>"
+        + _div(figures.score_histogram(all_scores, source), True)
+        + "<h2>Ranking</h2><table><tr><th>rank</th><th class=l>code</th><th class=l>description</th>"
+        "<th>score (0–100)</th>"
+        "<th>rank interval (90%)</th><th>diversity</th><th>security</th><th>sustainability</th><th>transparency</th>"
         "<th class=l>main driver</th></tr>"
         + ranking
         + "</table>"
-        + _div(figures.heatmap(records, key), False)
-        + _div(figures.dimension_bars(records[:30], key), False)
+        + _div(figures.heatmap(records, key, source), False)
+        + _div(figures.dimension_bars(records[:30], key, source), False)
         + _method_section(correlation, group_weights)
         + "".join(_entity_section(r, key) for r in records)
+        + versions_html(versions or [])
     )
     page = (
         f"<!doctype html><html><head><meta charset=utf-8><title>{html.escape(title)}</title>"

@@ -5,25 +5,31 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from supplyscope.errors import ConfigError
 from supplyscope.inputoutput.shocks import ShockResult
+from supplyscope.report.tables import table_html
+
+SHARES = ("face_value", "look_through", "output_loss_share", "inoperability")
+"""Columns that are 0–1 shares, shown as percentages."""
 
 
-def _page(title: str, intro: str, figures: list[go.Figure], tables: list[pd.DataFrame]) -> str:
+def _page(title: str, intro: str, figures: list[go.Figure], tables: list[tuple[str, pd.DataFrame]], source: str) -> str:
     parts = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:13px}"
         "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}</style></head><body>",
         f"<h1>{html.escape(title)}</h1><p>{html.escape(intro)}</p>",
+        f"<p><small>Source: {html.escape(source)}</small></p>",
     ]
     for k, fig in enumerate(figures):
+        fig.update_layout(title={"text": f"{fig.layout.title.text}<br><sub>{html.escape(source)}</sub>"})
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(k == 0)))
-    for table in tables:
-        parts.append(table.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="–"))
+    for caption, table in tables:
+        parts.append(f"<h3>{html.escape(caption)}</h3>")
+        parts.append(table_html(table, percent=tuple(c for c in SHARES if c in table.columns)))
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -57,27 +63,34 @@ def exposure_heatmap(full: pd.DataFrame, country: str, sources: int = 15) -> go.
     return fig
 
 
-def exposure_report(full: pd.DataFrame, country: str, source: str, unit: str, out: Path) -> Path:
+def exposure_report(
+    full: pd.DataFrame, country: str, source: str, unit: str, out: Path, table_name: str = "OECD ICIO"
+) -> Path:
     """Bar chart face value vs look-through for ``source``, heat map for all sources, and the table."""
     one = full[full["source"] == source]
     bars = go.Figure(
         [
-            go.Bar(name="face value", x=one["industry"], y=one["face_value"]),
-            go.Bar(name="look-through", x=one["industry"], y=one["look_through"]),
+            go.Bar(name="face value", x=one["industry"], y=one["face_value"], hovertext=one["industry_name"]),
+            go.Bar(name="look-through", x=one["industry"], y=one["look_through"], hovertext=one["industry_name"]),
         ]
     )
     bars.update_layout(
-        barmode="group", title=f"{country} industries: input share from {source}", yaxis_title="share of inputs"
+        barmode="group",
+        title=f"{country} industries: input share from {source}",
+        yaxis={"title": "share of inputs", "tickformat": ".0%"},
+        xaxis_title="industry (ISIC Rev. 4 code; name on hover and in the table)",
     )
     intro = (
         f"Face-value exposure is the share of direct intermediate inputs bought from {source}; "
-        f"look-through exposure is its share of all inputs at every tier (Leontief). Table: {unit}."
+        f"look-through exposure is its share of all inputs at every tier (Leontief). Shares are percentages of "
+        f"the industry's inputs; table money unit: {unit}."
     )
     text = _page(
         f"Exposure of {country} to {source}",
         intro,
         [bars, exposure_heatmap(full, country)],
-        [one.drop(columns="source")],
+        [(f"{country} industries: exposure to {source} (share of inputs)", one.drop(columns="source"))],
+        f"{table_name} inter-country input-output table; exposure computed by supplyscope",
     )
     return write_html(out, text)
 
@@ -85,7 +98,7 @@ def exposure_report(full: pd.DataFrame, country: str, source: str, unit: str, ou
 def shock_report(results: list[ShockResult], top: int, unit: str, out: Path, country: str | None = None) -> Path:
     """One stacked bar chart (direct vs indirect supply-driven loss) and one table per scenario."""
     figures: list[go.Figure] = []
-    tables: list[pd.DataFrame] = []
+    tables: list[tuple[str, pd.DataFrame]] = []
     for res in results:
         head = res.top(top, country)
         label = head["country"] + " " + head["industry"]
@@ -97,12 +110,15 @@ def shock_report(results: list[ShockResult], top: int, unit: str, out: Path, cou
             ]
         )
         where = f" in {country}" if country else ""
-        fig.update_layout(barmode="stack", title=f"{res.scenario.name}: output loss{where} ({unit})")
-        figures.append(fig)
-        tables.append(res.summary(country).assign(scenario=res.scenario.name))
-        tables.append(
-            head.assign(scenario=res.scenario.name).round({c: 6 for c in head.columns if head[c].dtype == np.float64})
+        fig.update_layout(
+            barmode="stack",
+            title=f"{res.scenario.name}: output loss{where} ({unit})",
+            yaxis_title=f"output loss ({unit})",
+            xaxis_title="country and industry (ISIC Rev. 4 code)",
         )
+        figures.append(fig)
+        tables.append((f"{res.scenario.name}: losses by method ({unit})", res.summary(country)))
+        tables.append((f"{res.scenario.name}: most affected industries ({unit}; shares in %)", head))
     intro = (
         f"Money in {unit}. Supply-driven (Ghosh) losses ripple downstream to buyers and are a forward-linkage "
         "indicator under fixed coefficients, not a forecast; demand-driven (Leontief) losses ripple upstream "
@@ -110,4 +126,5 @@ def shock_report(results: list[ShockResult], top: int, unit: str, out: Path, cou
         "are summed over every tier and count the same value again at each tier; value-added losses "
         "(fixed value-added ratios) do not. Inoperability is the supply-side IIM share of output lost."
     )
-    return write_html(out, _page("Shock scenarios", intro, figures, tables))
+    name = results[0].table.name if results else "input-output table"
+    return write_html(out, _page("Shock scenarios", intro, figures, tables, f"{name}; losses computed by supplyscope"))

@@ -12,6 +12,9 @@ import plotly.offline
 from jinja2 import Environment, select_autoescape
 
 from supplyscope.minerals.coverage import Coverage
+from supplyscope.report.tables import table_html
+
+__all__ = ["MineralsReport", "Section", "bar_figure", "line_figure", "render", "table_html"]
 
 _TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
@@ -47,19 +50,6 @@ class MineralsReport:
     coalition: str = ""
     flags: pd.DataFrame | None = None
     simulations: list[Section] = field(default_factory=list)
-
-
-def table_html(df: pd.DataFrame, *, percent: tuple[str, ...] = (), money: tuple[str, ...] = ()) -> str:
-    """A plain HTML table; share columns as percentages, money with thousands separators."""
-    shown = df.copy()
-    for col in shown.columns:
-        if col in percent:
-            shown[col] = shown[col].map(lambda v: "" if v is None or pd.isna(v) else f"{v:.1%}")
-        elif col in money:
-            shown[col] = shown[col].map(lambda v: "" if v is None or pd.isna(v) else f"{v:,.0f}")
-        elif shown[col].dtype == float:
-            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:,.4g}")
-    return str(shown.to_html(index=False, na_rep="", escape=True, border=0))
 
 
 def bar_figure(df: pd.DataFrame, x: str, ys: list[str], title: str) -> str:

@@ -62,25 +62,52 @@ final product. Shares are fractions of the final product's purchased inputs.</p>
 )
 
 _FLAG_COLOUR = "#d62728"
+REGION_COLOURS = {
+    "East Asia & Pacific": "#1f77b4",
+    "Europe & Central Asia": "#2ca02c",
+    "Latin America & Caribbean": "#ff7f0e",
+    "Middle East & North Africa": "#9467bd",
+    "North America": "#8c564b",
+    "South Asia": "#e377c2",
+    "Sub-Saharan Africa": "#bcbd22",
+}
+"""One colour per World Bank region (none is the red of a screening flag)."""
+OTHER = "other / unknown country"
+_OTHER_COLOUR = "#7f7f7f"
+MAX_LABELLED = 18
+"""A tier with more nodes than this shows its node ids on hover only, so labels never overlap."""
+ROW_PX = 26
 
 
-def _layout(result: TraceResult) -> tuple[np.ndarray, np.ndarray]:
-    """x = shortest tier to the final product (right to left), y spread within each tier."""
+def _layout(result: TraceResult, group: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x = tier (0 = final product, negative = upstream); y = position within the tier, nodes of a region together.
+
+    Returns x, y and each node's tier (shortest distance to the final product).
+    """
     g = result.graph
-    n = g.n_nodes
-    depth = distance_to_root(g.src, g.dst, n, g.root)
+    depth = distance_to_root(g.src, g.dst, g.n_nodes, g.root)
     x = -depth.astype(float)
-    y = np.zeros(n)
+    y = np.zeros(g.n_nodes)
+    ids = g.node_ids()
     for k in np.unique(depth):
-        members = np.flatnonzero(depth == k)
-        y[members] = np.linspace(0, 1, len(members)) if len(members) > 1 else 0.5
-    return x, y
+        members = sorted(np.flatnonzero(depth == k).tolist(), key=lambda i: (str(group[i]), str(ids[i])))
+        y[members] = np.arange(len(members), dtype=float)[::-1] - (len(members) - 1) / 2
+    return x, y, depth
 
 
 def figure(result: TraceResult, *, max_nodes: int = 3000) -> go.Figure:
-    """Interactive network: nodes coloured by country, flagged nodes in red; edge width = share."""
+    """Interactive network laid out by tier, nodes coloured by World Bank region, flagged nodes ringed in red.
+
+    Node ids are written next to the nodes only in tiers small enough for them not to overlap.
+    """
+    from supplyscope.codes.countries import world_bank_regions
+
     g = result.graph
-    x, y = _layout(result)
+    countries = g.nodes["country"].to_numpy(dtype=object)
+    region_of = world_bank_regions()
+    region_of = {**region_of, "EU27": "Europe & Central Asia"}  # the EU as one partner in US trade statistics
+    group = np.array([region_of.get(str(c), OTHER) if c else OTHER for c in countries], dtype=object)
+    x, y, depth = _layout(result, group)
     shown = np.flatnonzero(result.structure.upstream)[:max_nodes]
     keep = np.zeros(g.n_nodes, dtype=bool)
     keep[shown] = True
@@ -92,46 +119,71 @@ def figure(result: TraceResult, *, max_nodes: int = 3000) -> go.Figure:
             ey += [float(y[s]), float(y[d]), None]
     fig = go.Figure()
     fig.add_trace(
-        go.Scatter(x=ex, y=ey, mode="lines", line={"width": 1, "color": "#aaa"}, hoverinfo="skip", showlegend=False)
+        go.Scatter(x=ex, y=ey, mode="lines", line={"width": 1, "color": "#bbb"}, hoverinfo="skip", showlegend=False)
     )
     flagged = {f.node: f for f in result.flags}
     ids = g.node_ids()
-    countries = g.nodes["country"].to_numpy(dtype=object)
     names = g.nodes["name"].to_numpy(dtype=object)
-    groups: dict[str, list[int]] = {}
-    for i in shown.tolist():
-        key = "flagged" if ids[i] in flagged else (countries[i] or "unknown")
-        groups.setdefault(key, []).append(i)
-    for key, members in sorted(groups.items()):
-        hover = [
-            f"{names[i]} ({ids[i]})<br>country {countries[i] or 'unknown'}<br>throughput "
-            f"{result.rollup.throughput[i]:.1%}"
-            + (f"<br>flag: {flagged[ids[i]].to_dict()['list']}" if ids[i] in flagged else "")
-            for i in members
-        ]
-        marker: dict[str, object] = {"size": 12, "line": {"width": 1, "color": "#333"}}
-        if key == "flagged":
-            marker["color"] = _FLAG_COLOUR
-            marker["symbol"] = "diamond"
+    tier_size = np.bincount(depth[shown]) if len(shown) else np.zeros(1, dtype=int)
+    labelled = tier_size[depth] <= MAX_LABELLED
+
+    def hover(i: int) -> str:
+        flag = f"<br>flag: {flagged[ids[i]].to_dict()['list']}" if ids[i] in flagged else ""
+        return (
+            f"{names[i]} ({ids[i]})<br>country {countries[i] or 'unknown'} ({group[i]})<br>tier {depth[i]}, "
+            f"throughput {result.rollup.throughput[i]:.1%}{flag}"
+        )
+
+    order = [*REGION_COLOURS, OTHER]
+    for key in [k for k in order if k in set(group[shown])]:
+        members = [i for i in shown.tolist() if group[i] == key]
         fig.add_trace(
             go.Scatter(
                 x=x[members],
                 y=y[members],
                 mode="markers+text",
                 name=key,
-                marker=marker,
-                text=[str(ids[i]) for i in members],
-                textposition="top center",
-                hovertext=hover,
+                marker={
+                    "size": 12,
+                    "color": REGION_COLOURS.get(key, _OTHER_COLOUR),
+                    "line": {"width": 1, "color": "#333"},
+                },
+                text=[str(ids[i]) if labelled[i] else "" for i in members],
+                textposition="middle right",
+                textfont={"size": 10},
+                hovertext=[hover(i) for i in members],
                 hoverinfo="text",
             )
         )
+    marked = [i for i in shown.tolist() if ids[i] in flagged]
+    if marked:
+        fig.add_trace(
+            go.Scatter(
+                x=x[marked],
+                y=y[marked],
+                mode="markers",
+                name="screening flag",
+                marker={"size": 20, "symbol": "circle-open", "color": _FLAG_COLOUR, "line": {"width": 3}},
+                hovertext=[hover(i) for i in marked],
+                hoverinfo="text",
+            )
+        )
+    deepest = int(depth[shown].max()) if len(shown) else 0
+    rows = int(tier_size.max()) if len(shown) else 1
     fig.update_layout(
-        title="Supply map (right: final product; left: upstream tiers)",
-        height=650,
-        xaxis={"title": "tier (negative = upstream)", "zeroline": False},
+        title="Supply map by tier (right: final product; left: upstream tiers); colour = World Bank region of the "
+        "node's country<br><sub>Source: the supply-map template; regions: World Bank classification via the "
+        "Growth Lab location groups</sub>",
+        height=min(4000, max(500, ROW_PX * rows + 200)),
+        xaxis={
+            "title": "tier (0 = final product)",
+            "tickvals": [-k for k in range(deepest + 1)],
+            "ticktext": [str(k) for k in range(deepest + 1)],
+            "zeroline": False,
+            "range": [-deepest - 0.5, 0.9],
+        },
         yaxis={"visible": False},
-        legend={"title": "country / flag"},
+        legend={"title": "World Bank region"},
     )
     return fig
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -253,6 +253,34 @@ class Assessment:
         df = pd.DataFrame(rows)
         out = df.groupby("group", sort=False).agg(share=("share", "sum"), members=("indicator", lambda x: ", ".join(x)))
         return out.sort_values("share", ascending=False)
+
+    def rescored(self, settings: Settings, *, draws: int = 200, seed: int = 0) -> Assessment:
+        """The same entities and indicator values scored under other settings (weights, thresholds, method).
+
+        No indicator is recomputed: only the scoring step and the rank intervals run again.
+        """
+        method = method_of(settings, set(REGISTRY))
+        dimension_of = {n: REGISTRY[n].dimension for n in self.scores.values.columns}
+        for g in method.groups:
+            for m in g.members:
+                dimension_of[m] = g.dimension
+        c = None if self.criticality_inputs is None else criticality_score(self.criticality_inputs, method.criticality)
+        scores = score(self.scores.values, self.meta, settings, dimension_of, method, c)
+        intervals = rank_intervals(scores, dimension_of, settings.dimensions, draws=draws, seed=seed)
+        filters = {
+            **self.filters,
+            "dimension_weights": dict(settings.dimensions),
+            "criticality_mode": method.criticality.mode,
+        }
+        return replace(
+            self,
+            scores=scores,
+            rank=_rank(scores.overall),
+            rank_interval=intervals,
+            filters=filters,
+            method=method,
+            dimension_of=dimension_of,
+        )
 
     def to_tables(self) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
         """Frames and JSON metadata that :meth:`from_tables` turns back into the same assessment (for caching)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 
 def aggregate(values: pd.DataFrame, import_value: pd.Series, links: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
@@ -14,6 +13,8 @@ def aggregate(values: pd.DataFrame, import_value: pd.Series, links: pd.DataFrame
     ``import_value`` is M_p per hs6. Returns the industry × indicator values and each industry's
     attributed import value Σ_p c_Ip M_p.
     """
+    from scipy import sparse  # here, not at the top: explain and a cached assess never aggregate
+
     links = links[links["hs6"].isin(values.index)]
     industries = pd.Index(sorted(links["industry"].unique()), name="industry")
     rows = industries.get_indexer(links["industry"])

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
 from supplyscope.config import DIMENSIONS
 from supplyscope.scoring.scores import Scores
+
+
+def min_ranks(x: np.ndarray) -> np.ndarray:
+    """Rank of every value within its row, 1 = smallest, ties share their lowest rank ("min" ranking).
+
+    One stable sort per row; numpy only, so importing the scoring does not import scipy.stats.
+    """
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    cols = np.arange(x.shape[1])
+    starts = np.ones(x.shape, dtype=bool)
+    starts[:, 1:] = xs[:, 1:] != xs[:, :-1]
+    first = np.maximum.accumulate(np.where(starts, cols[None, :], 0), axis=1)
+    out = np.empty(x.shape, dtype=float)
+    np.put_along_axis(out, order, first + 1.0, axis=1)
+    return out
 
 
 def rank_intervals(
@@ -57,6 +72,6 @@ def rank_intervals(
             overall = np.where(total > 0, np.nansum(np.where(den > 0, dims, 0.0) * dwd, axis=2) / total, np.nan)
         overall = np.nan_to_num(overall * scale[None, :] + offset[None, :], nan=-1.0)
         # rounded so that float noise (e.g. another engine's summation order) cannot reorder ties
-        ranks[start : start + len(f)] = rankdata(-np.round(overall, 9), method="min", axis=1)
+        ranks[start : start + len(f)] = min_ranks(-np.round(overall, 9))
     lo, hi = np.quantile(ranks, quantiles, axis=0, method="lower")
     return np.stack([lo, hi], axis=1).astype(int)

@@ -74,6 +74,7 @@ def hit_json(h: Hit) -> dict[str, Any]:
         "entity_type": h.entity_type,
         "programs": list(h.programs),
         "listed_on": h.listed_on or None,
+        "listed_on_note": h.listed_on_note or None,
         "remarks": h.remarks,
         "source_url": h.source_url,
         "matched_alias": h.matched_alias or None,
@@ -280,6 +281,7 @@ OUT_COLUMNS = (
     "entity_type",
     "programs",
     "listed_on",
+    "listed_on_note",
     "source_url",
     "matched_alias",
     "matched_parts",
@@ -307,7 +309,7 @@ def csv_lines(results: list[RowResult], lists: list[dict[str, Any]]) -> Iterator
         ]
         notes = "; ".join(res.notes)
         if not res.hits:
-            yield [*base, *[""] * 13, res.status, notes, versions, cav]
+            yield [*base, *[""] * 14, res.status, notes, versions, cav]
         for k, h in enumerate(res.hits, start=1):
             yield [
                 *base,
@@ -319,6 +321,7 @@ def csv_lines(results: list[RowResult], lists: list[dict[str, Any]]) -> Iterator
                 h.entity_type,
                 "; ".join(h.programs),
                 h.listed_on,
+                h.listed_on_note,
                 h.source_url,
                 h.matched_alias,
                 "; ".join(h.matched_parts),

@@ -71,6 +71,7 @@ def list_meta(db: Path | str | None, include_bundled: bool) -> list[dict[str, An
                     "entries": int(m["entries"]),
                     "partial": bool(m.get("partial")),
                     "caveat": str(m["caveat"]) if m.get("partial") else "",
+                    "listed_on_note": str(m.get("listed_on_note", "")),
                 }
             )
     if db is not None:
@@ -83,9 +84,15 @@ def list_meta(db: Path | str | None, include_bundled: bool) -> list[dict[str, An
                     "entries": None,
                     "partial": False,
                     "caveat": "",
+                    "listed_on_note": warehouse_date_note(source),
                 }
             )
     return out
+
+
+def warehouse_date_note(source: str) -> str:
+    """``listed_on_note`` of an undated entry loaded into a warehouse from ``source``."""
+    return f"the list file loaded as {source} gives no listing date for this entry"
 
 
 def _code_hash() -> str:
@@ -148,11 +155,13 @@ def _build(db: Path | str | None, include_bundled: bool) -> ScreeningIndex:
     frames: list[pd.DataFrame] = []
     versions: dict[str, str] = {}
     if include_bundled:
-        frames.append(bundled_entities())
+        bdf = bundled_entities()
+        notes = {k: str(m.get("listed_on_note", "")) for k, m in bundled_meta().items()}
+        frames.append(bdf.assign(listed_on_note=bdf["list"].map(notes)))
         versions.update({f"{k} (bundled)": str(m["version"]) for k, m in bundled_meta().items()})
     if db is not None:
         wdf, wver = warehouse_entities(db)
-        frames.append(wdf)
+        frames.append(wdf.assign(listed_on_note=wdf["source"].map(warehouse_date_note)))
         versions.update(wver)
     if not frames:
         raise DataError("no screening lists: keep the bundled lists or give a warehouse with lists loaded")

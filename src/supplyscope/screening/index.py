@@ -47,6 +47,9 @@ sparse product (they are weak evidence and the most expensive); the cosine is st
 with them, so it can only be under-estimated."""
 
 
+NO_DATE_NOTE = "the list source gives no listing date for this entry"
+"""``listed_on_note`` of an undated entry whose list brought no more specific note."""
+
 MIN_ALIAS_CHARS = 3
 """Shortest alias (letters and digits after normalisation) that is indexed for matching."""
 
@@ -63,6 +66,8 @@ class Hit:
     entity_type: str = ""
     programs: tuple[str, ...] = ()
     listed_on: str = ""
+    listed_on_note: str = ""
+    """Why ``listed_on`` is empty (the list source publishes no date); "" when there is a date."""
     remarks: str = ""
     source_url: str = ""
     matched_alias: str = ""
@@ -112,6 +117,10 @@ class ScreeningIndex:
             for p in _col(ent, "programs")
         ]
         self.entity_listed_on: list[str] = [_date_text(d) for d in _col(ent, "listed_on")]
+        self.entity_listed_on_note: list[str] = [
+            "" if d else (n if isinstance(n, str) and n else NO_DATE_NOTE)
+            for d, n in zip(self.entity_listed_on, _col(ent, "listed_on_note"), strict=True)
+        ]
         self.entity_remarks: list[str] = [str(x) if isinstance(x, str) else "" for x in _col(ent, "remarks")]
         self.entity_source_url: list[str] = [str(x) if isinstance(x, str) else "" for x in _col(ent, "source_url")]
         self.entity_type: list[str] = [str(t) if isinstance(t, str) else "" for t in _col(ent, "entity_type")]
@@ -317,6 +326,7 @@ class ScreeningIndex:
             entity_type=self.entity_type[e],
             programs=self.entity_programs[e],
             listed_on=self.entity_listed_on[e],
+            listed_on_note=self.entity_listed_on_note[e],
             remarks=self.entity_remarks[e],
             source_url=self.entity_source_url[e],
             matched_alias=alias,

@@ -61,18 +61,30 @@ def duty_router() -> APIRouter:
         hts: Annotated[str, Query(pattern=r"^\d{8}(\d{2})?$", description="HTS8 or HTS10 without dots")],
         origin: Annotated[str, Query(pattern=r"^[A-Z]{3}$")],
         value: Annotated[float, Query(ge=0, le=1e12)] = 1000.0,
-        agreement: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,40}$")] = None,
+        agreement: Annotated[
+            str | None, Query(pattern=r"^[A-Za-z0-9 _-]{1,40}$", description="US FTA name or HTS program code")
+        ] = None,
+        qualifies: Annotated[bool | None, Query(description="whether the good qualifies under the agreement")] = None,
+        date: Annotated[
+            str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="entry date YYYY-MM-DD (default today)")
+        ] = None,
+        quantity: Annotated[float | None, Query(ge=0, le=1e12, description="quantity in unit")] = None,
+        unit: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9 .\-]{1,20}$", description="HTS unit, e.g. kg")] = None,
     ) -> dict[str, Any]:
-        """US duties on one entry line: MFN, preference, Section 301, Section 232, de minimis."""
-        from supplyscope.origin import duty_stack
+        """US duty stack on one entry line as of an entry date: base rate, preference, 232, 301, IEEPA, 122,
+        de minimis (the result of ``supplyscope duty --format json``)."""
+        from supplyscope.origin.duty import duty_stack
 
         def run() -> dict[str, Any]:
-            result: dict[str, Any] = duty_stack(hts, origin, value, agreement=agreement).to_dict()
+            result: dict[str, Any] = duty_stack(
+                hts, origin, value, on=date, agreement=agreement, qualifies=qualifies, quantity=quantity, unit=unit
+            ).to_dict()
             return result
 
         app = state(request)
         app.admit_analysis(user, client_address(request))
-        return await app.runner.call(("duty", hts, origin, value, agreement), run)
+        key = ("duty", hts, origin, value, agreement, qualifies, date, quantity, unit)
+        return await app.runner.call(key, run)
 
     return router
 

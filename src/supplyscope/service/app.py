@@ -17,7 +17,7 @@ from supplyscope._version import __version__
 from supplyscope.alerts.releases import cut_release
 from supplyscope.alerts.storage import Store, open_store
 from supplyscope.errors import ConflictError, UnavailableError
-from supplyscope.service import api_alerts, api_analyses, api_others, pages
+from supplyscope.service import api_alerts, api_analyses, api_others, pages, workbench
 from supplyscope.service.analyses import Analyses, AnalysisRunner, PackageAnalyses
 from supplyscope.service.errors import install_handlers
 from supplyscope.service.limits import BodySizeLimit
@@ -84,8 +84,10 @@ def create_app(settings: ServiceSettings | None = None, *, analyses: Analyses | 
     app.include_router(api_analyses.router)
     api_others.include_available(app)
     app.include_router(pages.router)
+    app.include_router(workbench.router)
     static_dir = resources.files("supplyscope.service").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
-    app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes)
+    uploads = dict.fromkeys(workbench.UPLOAD_PATHS, cfg.max_upload_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes, per_path=uploads)
     app.add_middleware(SecurityHeaders)
     return app

@@ -49,3 +49,26 @@ def bars(labels: Sequence[str], values: Sequence[float | None], title: str, *, p
         xaxis={"tickformat": ".0%"} if percent else {},
     )
     return str(fig.to_json())
+
+
+def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[float | None]], title: str) -> str:
+    """Horizontal bars, one colour per series, for shares (axis in %)."""
+    import plotly.graph_objects as go
+
+    colours = ("#2c7fb8", "#c0392b", "#7fbc41", "#8e44ad")
+    fig = go.Figure(
+        [
+            go.Bar(x=list(v), y=list(labels), name=k, orientation="h", marker={"color": colours[i % len(colours)]})
+            for i, (k, v) in enumerate(series.items())
+        ]
+    )
+    fig.update_layout(
+        title={"text": title},
+        barmode="group",
+        height=max(300, 18 * len(labels) * max(1, len(series)) + 120),
+        margin={"l": 260, "r": 20, "t": 50, "b": 40},
+        yaxis={"autorange": "reversed"},
+        xaxis={"tickformat": ".0%"},
+        legend={"orientation": "h", "y": -0.08},
+    )
+    return str(fig.to_json())

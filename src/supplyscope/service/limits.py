@@ -16,14 +16,17 @@ class BodySizeLimit:
     The declared ``Content-Length`` is checked first; chunked bodies are counted while they arrive.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, per_path: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.per_path = per_path or {}
+        """Paths (exact) with their own limit, e.g. the dashboard's file uploads."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
             await self.app(scope, receive, send)
             return
+        limit = self.per_path.get(scope.get("path", ""), self.max_bytes)
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None:
@@ -32,8 +35,8 @@ class BodySizeLimit:
             except ValueError:
                 await self._refuse(send, 400, "bad_request", "Content-Length is not a number")
                 return
-            if size > self.max_bytes:
-                await self._too_big(send)
+            if size > limit:
+                await self._too_big(send, limit)
                 return
         chunks: list[bytes] = []
         total = 0
@@ -43,8 +46,8 @@ class BodySizeLimit:
                 return
             body = message.get("body", b"")
             total += len(body)
-            if total > self.max_bytes:
-                await self._too_big(send)
+            if total > limit:
+                await self._too_big(send, limit)
                 return
             chunks.append(body)
             if not message.get("more_body", False):
@@ -61,10 +64,8 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _too_big(self, send: Send) -> None:
-        await self._refuse(
-            send, 413, "payload_too_large", f"request body is larger than the limit of {self.max_bytes} bytes"
-        )
+    async def _too_big(self, send: Send, limit: int) -> None:
+        await self._refuse(send, 413, "payload_too_large", f"request body is larger than the limit of {limit} bytes")
 
     @staticmethod
     async def _refuse(send: Send, status: int, code: str, message: str) -> None:

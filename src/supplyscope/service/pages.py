@@ -66,6 +66,30 @@ def _pct(v: object) -> str:
     return "–" if x is None else f"{100 * x:.1f}%"
 
 
+def _usd(v: object) -> str:
+    """US dollars for reading: bn or m from a million up, dollars and cents below."""
+    x = _number(v)
+    if x is None:
+        return "–"
+    for scale, word in ((1e9, "bn"), (1e6, "m")):
+        if abs(x) >= scale:
+            return f"US$ {x / scale:,.1f} {word}"
+    return f"US$ {x:,.2f}"
+
+
+def _cell(v: object, key: str = "") -> str:
+    """A table cell by its column name: shares in %, years and counts as integers, other numbers for reading."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return str(v)
+    if "share" in key:
+        return _pct(v)
+    if key == "year" or (isinstance(v, int) and not isinstance(v, bool)) or float(v).is_integer():
+        return f"{int(v):d}" if key == "year" else f"{int(v):,}"
+    return f"{v:,.3g}" if abs(v) < 10 else f"{v:,.1f}"
+
+
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     folder = resources.files("supplyscope.service").joinpath("templates")
@@ -74,6 +98,8 @@ def _env() -> jinja2.Environment:
     )
     env.filters["num"] = _num
     env.filters["pct"] = _pct
+    env.filters["usd"] = _usd
+    env.filters["cell"] = _cell
     return env
 
 

@@ -27,6 +27,8 @@ class ServiceSettings:
     rate_window_s: int = 60
     max_body_bytes: int = 64 * 1024
     """Largest request body accepted; bigger bodies get 413."""
+    max_upload_bytes: int = 1024 * 1024
+    """Largest file upload on the dashboard's workbench pages (supplier files, supply maps); 413 beyond."""
     disclosure: DisclosureRules = field(default_factory=DisclosureRules)
     release_policy: ReleasePolicy = field(default_factory=ReleasePolicy)
     release_interval_s: int = 0

@@ -1,12 +1,13 @@
-"""Read shipment files (CSV or Parquet) with all-or-nothing validation.
+"""Read shipment files (CSV or Parquet) with all-or-nothing validation, as queries of the chosen engine.
 
-Validation runs in DuckDB, in one pass over the file, so a day of 4 million shipments is checked in
-seconds. Every problem is collected (see :func:`find_problems`); :func:`read_shipments` and
-:func:`stage_shipments` raise :class:`~supplyscope.errors.DataError` naming the file, the row and the
+Validation is SQL run by the engine (:mod:`supplyscope.engine`): on DuckDB in process, on Spark by the
+executors. One aggregate pass evaluates every type, range and code check; one hash aggregate (no sort)
+finds repeated shipment ids. Every problem is collected (see :func:`find_problems`); :func:`read_shipments`
+and :func:`stage_shipments` raise :class:`~supplyscope.errors.DataError` naming the file, the row and the
 column of the first one, and return nothing when there is any problem.
 
 Row numbers are the line numbers of the CSV file (the header is line 1, so the first shipment is row
-2), or 1-based record numbers in a Parquet file.
+2), or 1-based record numbers in a Parquet file (files of a directory in path order).
 """
 
 from __future__ import annotations
@@ -16,18 +17,18 @@ import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from supplyscope.codes import countries
-from supplyscope.data.warehouse import first_row
+from supplyscope.engine import DuckDBEngine, Engine
+from supplyscope.engine.base import Location, RowNumbers
 from supplyscope.errors import DataError
 from supplyscope.shipments.model import COLUMNS, FIELDS, MODES, SCHEMA, Field
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 ROW = "_row"
+MAX_DOUBLE = "1.7976931348623157e308"
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Problem:
     """How many rows have this problem (the row given is the first)."""
 
 
-def _lit(values: tuple[str, ...]) -> str:
+def _lit(values: tuple[str, ...] | list[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
@@ -49,8 +50,8 @@ def _txt(name: str) -> str:
     return f"NULLIF(trim(CAST(\"{name}\" AS VARCHAR)), '')"
 
 
-def _checks(f: Field) -> list[tuple[str, str]]:
-    """``(predicate that is true for a bad value, message)`` for one column."""
+def _checks(f: Field, iso3: str) -> list[tuple[str, str]]:
+    """``(predicate that is true for a bad value, message)`` for one column, in SQL both engines run."""
     t = _txt(f.name)
     out: list[tuple[str, str]] = []
     if f.required:
@@ -62,25 +63,21 @@ def _checks(f: Field) -> list[tuple[str, str]]:
     elif f.kind == "hts10":
         out.append(
             (
-                f"{t} IS NOT NULL AND NOT regexp_full_match(regexp_replace({t}, '[. ]', '', 'g'), '[0-9]{{10}}')",
+                f"{t} IS NOT NULL AND NOT regexp_matches(regexp_replace({t}, '[. ]', '', 'g'), '^[0-9]{{10}}$')",
                 "not a 10-digit HTS number",
             )
         )
     elif f.kind == "money":
         v = f"TRY_CAST({t} AS DOUBLE)"
+        # NaN sorts above every number on both engines, so the range test also refuses NaN and infinity
         out.append(
             (
-                f"{t} IS NOT NULL AND ({v} IS NULL OR NOT isfinite({v}) OR {v} < 0)",
+                f"{t} IS NOT NULL AND ({v} IS NULL OR NOT ({v} >= 0 AND {v} <= {MAX_DOUBLE}))",
                 "not a non-negative number",
             )
         )
     elif f.kind == "iso3":
-        out.append(
-            (
-                f"{t} IS NOT NULL AND upper({t}) NOT IN (SELECT iso3 FROM _iso3)",
-                "not an ISO 3166 alpha-3 country code",
-            )
-        )
+        out.append((f"{t} IS NOT NULL AND upper({t}) NOT IN ({iso3})", "not an ISO 3166 alpha-3 country code"))
     elif f.kind == "bool":
         out.append(
             (
@@ -91,7 +88,9 @@ def _checks(f: Field) -> list[tuple[str, str]]:
     return out
 
 
-def _normalised_select() -> str:
+def normalised_sql(raw: str) -> str:
+    """The validated rows, typed and normalised (no ORDER BY: a scan keeps the file's order, and a global
+    sort would cost Spark a shuffle)."""
     cols = []
     for f in FIELDS:
         t = _txt(f.name)
@@ -104,53 +103,44 @@ def _normalised_select() -> str:
             "bool": f"lower({t}) IN ({_lit(TRUE_WORDS)})",
         }.get(f.kind, t)
         cols.append(f'{expr} AS "{f.name}"')
-    return "SELECT " + ", ".join(cols) + f" FROM raw ORDER BY {ROW}"
+    return f"WITH raw AS ({raw}) SELECT " + ", ".join(cols) + " FROM raw"
 
 
 class _Session:
-    """A DuckDB connection with the file exposed as view ``raw`` (all shipment columns + ``_row``)."""
+    """The input as view ``_raw0`` of an engine; :attr:`raw` is the query adding any missing optional column."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, engine: Engine | None = None) -> None:
         self.source = source
-        self.con = duckdb.connect(":memory:")
-        iso = pa.Table.from_pandas(_iso3_frame(), preserve_index=False)
-        self.con.register("_iso3", iso)
-        self._iso = iso
+        self._owns = engine is None
+        self.engine: Engine = engine if engine is not None else DuckDBEngine()
+        self.raw = ""
+        self.numbers: RowNumbers = lambda key: key
 
-    def open_file(self, path: Path) -> None:
-        if not path.exists():
-            raise DataError("file not found", source=str(path))
-        suffix = "".join(path.suffixes).lower()
-        try:
-            if suffix.endswith(".parquet") or path.is_dir():
-                target = str(path / "*.parquet") if path.is_dir() else str(path)
-                self.con.execute(
-                    f"CREATE VIEW raw0 AS SELECT file_row_number + 1 AS {ROW}, * EXCLUDE (file_row_number) "
-                    f"FROM read_parquet({_quote_literal(target)}, file_row_number = true)"
-                )
-            elif suffix.endswith((".csv", ".csv.gz")):
-                header = _csv_header(path)
-                spec = "{" + ", ".join(f"{_quote_literal(c)}: 'VARCHAR'" for c in header) + "}"
-                self.con.execute(
-                    f"CREATE TABLE raw_csv AS SELECT * FROM read_csv({_quote_literal(str(path))}, "
-                    f"columns = {spec}, header = true, auto_detect = false, delim = ',', quote = '\"', "
-                    "escape = '\"', strict_mode = true, null_padding = false)"
-                )
-                self.con.execute(f"CREATE VIEW raw0 AS SELECT rowid + 2 AS {ROW}, * FROM raw_csv")
-            else:
-                raise DataError("unsupported file type; use .csv, .csv.gz or .parquet", source=str(path))
-        except duckdb.Error as exc:
-            raise DataError(f"cannot be read: {_first_line(exc)}", source=str(path), row=_line_of(exc)) from exc
+    def open_file(self, location: Location) -> None:
+        text = str(location)
+        local = "://" not in text
+        path = Path(text)
+        if local and not path.exists():
+            raise DataError("file not found", source=text)
+        suffix = text.lower()
+        if suffix.endswith(".parquet") or (local and path.is_dir()):
+            self.numbers = self.engine.register_numbered("_raw0", location, ROW, None)
+        elif suffix.endswith((".csv", ".csv.gz")):
+            header = _csv_header(path) if local else None
+            if header is None:
+                raise DataError("CSV input must be a local file; stage it as Parquet for a cluster", source=text)
+            self.numbers = self.engine.register_numbered("_raw0", location, ROW, header)
+        else:
+            raise DataError("unsupported file type; use .csv, .csv.gz or .parquet", source=text)
         self._columns()
 
     def open_table(self, table: pa.Table) -> None:
         with_rows = table.append_column(ROW, pa.array(range(1, table.num_rows + 1), pa.int64()))
-        self._held = with_rows
-        self.con.register("raw0", with_rows)
+        self.engine.register("_raw0", with_rows)
         self._columns()
 
     def _columns(self) -> None:
-        present = [r[0] for r in self.con.execute("SELECT * FROM raw0 LIMIT 0").description]
+        present = self.engine.arrow("SELECT * FROM _raw0 LIMIT 0").schema.names
         unknown = [c for c in present if c not in COLUMNS and c != ROW]
         if unknown:
             raise DataError(
@@ -161,33 +151,41 @@ class _Session:
             if f.required:
                 raise DataError("column is missing", source=self.source, row=1, field=f.name)
         fill = ", ".join(f'CAST(NULL AS VARCHAR) AS "{f.name}"' for f in missing)
-        self.con.execute(f"CREATE VIEW raw AS SELECT *{', ' + fill if fill else ''} FROM raw0")
+        self.raw = f"SELECT *{', ' + fill if fill else ''} FROM _raw0"
 
     def problems(self) -> list[Problem]:
-        checks = [(f.name, pred, msg) for f in FIELDS for pred, msg in _checks(f)]
-        parts = []
-        for i, (_name, pred, _msg) in enumerate(checks):
-            parts.append(f"count(*) FILTER (WHERE {pred}) AS n{i}, min({ROW}) FILTER (WHERE {pred}) AS r{i}")
-        row = first_row(self.con.execute("SELECT " + ", ".join(parts) + " FROM raw").fetchall())
-        assert row is not None
+        iso3 = _lit(sorted(countries.iso3_codes()))
+        checks = [(f.name, pred, msg) for f in FIELDS for pred, msg in _checks(f, iso3)]
+        parts = [
+            f"CAST(count(*) FILTER (WHERE {pred}) AS BIGINT) AS n{i}, min({ROW}) FILTER (WHERE {pred}) AS r{i}"
+            for i, (_name, pred, _msg) in enumerate(checks)
+        ]
+        row = self.engine.arrow(f"WITH raw AS ({self.raw}) SELECT " + ", ".join(parts) + " FROM raw").to_pylist()[0]
         found: list[Problem] = []
         for i, (name, _pred, msg) in enumerate(checks):
-            n, first = int(row[2 * i]), row[2 * i + 1]
+            n, first = int(row[f"n{i}"]), row[f"r{i}"]
             if n:
-                value = first_row(self.con.execute(f'SELECT "{name}" FROM raw WHERE {ROW} = ?', [first]).fetchall())
-                shown = repr(value[0]) if value else "?"
-                found.append(Problem(int(first), name, f"{msg}, got {shown}", n))
+                found.append(Problem(self.numbers(int(first)), name, f"{msg}, got {self._value(name, first)!r}", n))
         tid = _txt("shipment_id")
-        dup = first_row(
-            self.con.execute(
-                f"SELECT count(*), min({ROW}), arg_min(id, {ROW}) FROM (SELECT {ROW}, {tid} AS id, "
-                f"row_number() OVER (PARTITION BY {tid} ORDER BY {ROW}) AS k FROM raw) "
-                "WHERE k > 1 AND id IS NOT NULL"
-            ).fetchall()
-        )
-        if dup and dup[0]:
-            found.append(Problem(int(dup[1]), "shipment_id", f"duplicate shipment_id {dup[2]!r}", int(dup[0])))
+        # repeated ids by hash aggregate; a repeat is any row after the first of its id
+        dup = self.engine.arrow(
+            f"WITH raw AS ({self.raw}), ids AS (SELECT {tid} AS id, min({ROW}) AS r0 FROM raw "
+            f"WHERE {tid} IS NOT NULL GROUP BY {tid} HAVING count(*) > 1) "
+            f"SELECT CAST(count(*) AS BIGINT) AS n, min(raw.{ROW}) AS r FROM raw JOIN ids ON {tid} = ids.id "
+            f"WHERE raw.{ROW} > ids.r0"
+        ).to_pylist()[0]
+        if dup["n"]:
+            shown = self._value("shipment_id", dup["r"])
+            found.append(
+                Problem(self.numbers(int(dup["r"])), "shipment_id", f"duplicate shipment_id {shown!r}", int(dup["n"]))
+            )
         return sorted(found, key=lambda p: (p.row if p.row is not None else 0, COLUMNS.index(p.field)))
+
+    def _value(self, name: str, key: int) -> object:
+        values = self.engine.arrow(
+            f"WITH raw AS ({self.raw}) SELECT {_txt(name)} AS v FROM raw WHERE {ROW} = {int(key)}"
+        )
+        return values.column("v")[0].as_py() if values.num_rows else None
 
     def check(self) -> None:
         found = self.problems()
@@ -197,20 +195,12 @@ class _Session:
             more = f" ({total} problems in all)" if total > 1 else ""
             raise DataError(first.message + more, source=self.source, row=first.row, field=first.field)
 
+    def normalised(self) -> str:
+        return normalised_sql(self.raw)
+
     def close(self) -> None:
-        self.con.close()
-
-
-def _quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = [x.strip() for x in str(exc).strip().splitlines() if x.strip()]
-    if not lines:
-        return type(exc).__name__
-    detail = [x for x in lines[1:] if x.startswith(("Expected Number", "Value with unterminated"))]
-    return "; ".join([lines[0], *detail])
+        if self._owns:
+            self.engine.close()
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -232,20 +222,9 @@ def _csv_header(path: Path) -> list[str]:
     return names
 
 
-def _line_of(exc: BaseException) -> int | None:
-    import re
-
-    m = re.search(r"[Ll]ine:?\s*(\d+)", str(exc))
-    return int(m.group(1)) if m else None
-
-
-def _iso3_frame() -> pd.DataFrame:
-    return pd.DataFrame({"iso3": sorted(countries.iso3_codes())})
-
-
-def find_problems(path: Path) -> list[Problem]:
+def find_problems(path: Path, engine: Engine | None = None) -> list[Problem]:
     """Every problem in a shipment file (empty when it loads cleanly)."""
-    s = _Session(str(path))
+    s = _Session(str(path), engine)
     try:
         try:
             s.open_file(path)
@@ -262,7 +241,7 @@ def read_shipments(path: Path) -> pa.Table:
     try:
         s.open_file(path)
         s.check()
-        return s.con.sql(_normalised_select()).to_arrow_table().cast(SCHEMA)
+        return s.engine.arrow(s.normalised()).cast(SCHEMA)
     finally:
         s.close()
 
@@ -273,25 +252,21 @@ def validate_table(table: pa.Table, source: str = "<table>") -> pa.Table:
     try:
         s.open_table(table)
         s.check()
-        return s.con.sql(_normalised_select()).to_arrow_table().cast(SCHEMA)
+        return s.engine.arrow(s.normalised()).cast(SCHEMA)
     finally:
         s.close()
 
 
-def stage_shipments(path: Path, out: Path) -> int:
-    """Validate ``path`` and write the normalised shipments to Parquet file ``out``; return the row count.
+def stage_shipments(path: Location, out: Location, engine: Engine | None = None) -> int:
+    """Validate ``path`` and write the normalised shipments as Parquet at ``out``; return the row count.
 
-    Nothing is written when the file has any problem. This streams through DuckDB, so a file larger
-    than memory can be staged.
+    Both steps are queries of ``engine`` (DuckDB in process by default; on Spark the executors check and
+    write, and ``out`` must be a location they can see). Nothing is written when the file has any problem.
     """
-    s = _Session(str(path))
+    s = _Session(str(path), engine)
     try:
         s.open_file(path)
         s.check()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        target = "'" + str(out).replace("'", "''") + "'"
-        s.con.execute(f"COPY ({_normalised_select()}) TO {target} (FORMAT parquet, COMPRESSION zstd)")
-        row = first_row(s.con.execute("SELECT count(*) FROM read_parquet(?)", [str(out)]).fetchall())
-        return int(row[0]) if row else 0
+        return s.engine.to_parquet(s.normalised(), out)
     finally:
         s.close()

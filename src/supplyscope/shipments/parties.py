@@ -1,7 +1,8 @@
 """Entity screening of shippers: each distinct (name, address, country) is screened once.
 
 Names repeat across shipments (a day of 4 million parcels has far fewer distinct shippers), so the
-pipeline asks the engine for the distinct shipper keys, screens those here and joins the results back.
+pipeline asks the engine for the distinct shipper keys, has the engine's workers screen them batch by
+batch with :func:`screen_batch` (the screener is shipped to each worker once) and joins the results back.
 The default screener wraps :mod:`supplyscope.screening` (name index over the bundled SDN and UFLPA
 lists, and the Xinjiang place-name matcher); anything with the same method can replace it.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import pandas as pd
+import pyarrow as pa
 
 from supplyscope.errors import ConfigError
 
@@ -26,6 +28,8 @@ RESULT_COLUMNS = (
     "hit_explanation",
     "xinjiang_term",
 )
+RESULT_SCHEMA = pa.schema([(c, pa.float64() if c == "hit_score" else pa.string()) for c in RESULT_COLUMNS])
+"""Arrow schema of the screened keys (table ``party_hits``)."""
 
 
 @dataclass(frozen=True)
@@ -117,3 +121,8 @@ def screen_keys(
         columns=list(RESULT_COLUMNS),
     )
     return frame.astype({c: "string" for c in RESULT_COLUMNS if c != "hit_score"} | {"hit_score": "float64"})
+
+
+def screen_batch(keys: pd.DataFrame, screener: PartyScreener) -> pd.DataFrame:
+    """:func:`screen_keys` for one batch on an engine worker (the ``fn`` of :meth:`Engine.map_table`)."""
+    return screen_keys(keys, screener)

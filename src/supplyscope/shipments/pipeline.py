@@ -1,15 +1,20 @@
 """Screen a file of shipments: validate, join coverage and screening results, flag, aggregate, write.
 
-Only two small lookups run in Python, each once per distinct value: the tariff facts of every
-distinct HTS10 x origin x entry date (from the dated tariff layer) and the screening of every distinct
-shipper. Everything per shipment (joins, de minimis rules, duty, flags, aggregates) is SQL run by the chosen
-engine (:mod:`supplyscope.engine`).
+Validation, staging and everything per shipment (joins, de minimis rules, duty, flags, aggregates) are
+queries of the chosen engine (:mod:`supplyscope.engine`). Two lookups run in Python, once per distinct
+value: the tariff facts of every distinct HTS10 x origin x entry date (a few thousand rows, computed from
+the dated tariff layer and handed to the engine as a small table, which Spark broadcasts) and the screening
+of every distinct shipper, which the engine runs batch by batch on its workers (:meth:`Engine.map_table`:
+Spark executors, or DuckDB worker processes) with the screening index shipped to each worker once.
+
+Nothing is ordered except where the output needs it: the aggregates (a few hundred rows, sorted in pandas).
+``flagged.parquet`` is a set of rows in no particular order (sorting millions of rows would cost Spark a
+global shuffle); sort it when reading if you need an order.
 """
 
 from __future__ import annotations
 
 import json
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,11 +25,12 @@ import pandas as pd
 
 from supplyscope.data.warehouse import file_checksum
 from supplyscope.engine import Engine
+from supplyscope.engine.base import Location
 from supplyscope.errors import DataError
 from supplyscope.jsonio import to_json
 from supplyscope.shipments import sql
 from supplyscope.shipments.load import stage_shipments
-from supplyscope.shipments.parties import IndexScreener, PartyScreener, screen_keys
+from supplyscope.shipments.parties import RESULT_SCHEMA, IndexScreener, PartyScreener, screen_batch
 from supplyscope.shipments.settings import ShipmentSettings, load_settings
 from supplyscope.shipments.tariffs import CoverageSource, default_coverage, tariff_facts
 
@@ -63,16 +69,18 @@ def tidy_aggregates(raw: pd.DataFrame) -> pd.DataFrame:
 
 def run(
     engine: Engine,
-    shipments: Path,
+    shipments: Location,
     *,
     settings: ShipmentSettings | None = None,
     screener: PartyScreener | None = None,
     coverage: CoverageSource | None = None,
     progress: Progress | None = None,
+    rows: int | None = None,
 ) -> tuple[int, pd.DataFrame, dict[str, Any]]:
-    """Run the pipeline on a *validated* shipment Parquet file; leaves table ``screened`` in the engine.
+    """Run the pipeline on *validated* shipments (Parquet); leaves table ``screened`` in the engine.
 
-    Returns the row count, the tidy aggregates and facts for the summary.
+    ``rows`` is the input's row count when the caller knows it (the staging write reports it); otherwise
+    the engine counts. Returns the row count, the tidy aggregates and facts for the summary.
     """
     s = settings or load_settings()
     cov = coverage or default_coverage()
@@ -90,20 +98,12 @@ def run(
     engine.register("hts_facts", tariff_facts(keys, s, cov))
     tick("tariff facts", len(keys), len(keys))
 
-    parties = engine.sql(sql.DISTINCT_PARTIES_SQL)
-    done = 0
-
-    def screened_some(n: int) -> None:
-        nonlocal done
-        done += n
-        tick("screen shippers", done, len(parties))
-
-    tick("screen shippers", 0, len(parties))
-    engine.register("party_hits", screen_keys(parties, scr, screened_some))
-    tick("screen shippers", len(parties), len(parties))
+    tick("screen shippers", 0, 0)
+    n_parties = engine.map_table("party_hits", sql.DISTINCT_PARTIES_SQL, screen_batch, RESULT_SCHEMA, shared=scr)
+    tick("screen shippers", n_parties, n_parties)
 
     tick("screen shipments", 0, 0)
-    n_in = int(engine.sql("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM shipments")["n"].iloc[0])
+    n_in = rows if rows is not None else int(engine.sql("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM shipments")["n"][0])
     n_out = engine.materialize("screened", sql.screened_sql(s))
     if n_out != n_in:  # the joins are complete by construction; never drop a shipment silently
         raise DataError(f"{n_in - n_out} shipments lost in the joins", source=str(shipments))
@@ -115,7 +115,7 @@ def run(
     facts = {
         "distinct_hts10": len(codes),
         "distinct_tariff_keys": len(keys),
-        "distinct_shippers": len(parties),
+        "distinct_shippers": n_parties,
         "coverage_source": cov.name,
         "screening_source": scr.name,
         "screening_lists": dict(scr.versions),
@@ -203,23 +203,23 @@ def screen_file(
     s = settings or load_settings()
     cov = coverage or default_coverage()
     tick = progress or (lambda step, done, total: None)
-    with tempfile.TemporaryDirectory(prefix="supplyscope-shipments-") as tmp:
-        staged = Path(tmp) / "shipments.parquet"
-        tick("validate", 0, 0)
-        stage_shipments(path, staged)
-        tick("validate", 1, 1)
-        rows, agg, facts = run(engine, staged, settings=s, screener=screener, coverage=cov, progress=progress)
-        tick("write", 0, 3)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        flagged_path = out_dir / "flagged.parquet"
-        flagged = engine.to_parquet(sql.FLAGGED_SQL, flagged_path)
-        tick("write", 1, 3)
-        agg_path = out_dir / "aggregates.csv"
-        agg.to_csv(agg_path, index=False)
-        tick("write", 2, 3)
-        summary = _summary(path, engine, rows, agg, facts, s, cov.name, time.perf_counter() - t0)
-        outputs = {"flagged": str(flagged_path), "aggregates": str(agg_path), "summary": str(out_dir / "summary.json")}
-        summary["outputs"] = outputs
-        (out_dir / "summary.json").write_text(json.dumps(json.loads(to_json(summary)), indent=2) + "\n")
-        tick("write", 3, 3)
+    # the staged shipments go to the engine's scratch location (removed when the engine closes)
+    staged = engine.scratch("shipments")
+    tick("validate", 0, 0)
+    n_in = stage_shipments(path, staged, engine)
+    tick("validate", 1, 1)
+    rows, agg, facts = run(engine, staged, settings=s, screener=screener, coverage=cov, progress=progress, rows=n_in)
+    tick("write", 0, 3)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    flagged_path = out_dir / "flagged.parquet"
+    flagged = engine.to_parquet(sql.FLAGGED_SQL, flagged_path)
+    tick("write", 1, 3)
+    agg_path = out_dir / "aggregates.csv"
+    agg.to_csv(agg_path, index=False)
+    tick("write", 2, 3)
+    summary = _summary(path, engine, rows, agg, facts, s, cov.name, time.perf_counter() - t0)
+    outputs = {"flagged": str(flagged_path), "aggregates": str(agg_path), "summary": str(out_dir / "summary.json")}
+    summary["outputs"] = outputs
+    (out_dir / "summary.json").write_text(json.dumps(json.loads(to_json(summary)), indent=2) + "\n")
+    tick("write", 3, 3)
     return PipelineResult(rows, flagged, agg, summary, outputs)

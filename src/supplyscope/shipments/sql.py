@@ -136,7 +136,8 @@ def aggregates_sql() -> str:
     """
 
 
-FLAGGED_SQL = "SELECT * FROM screened WHERE risk_flag ORDER BY shipment_id"
+FLAGGED_SQL = "SELECT * FROM screened WHERE risk_flag"
+"""The flagged shipments, unordered: a global ORDER BY would add a shuffle on Spark for no output need."""
 DISTINCT_HTS_SQL = "SELECT DISTINCT hts10, origin, entry_date FROM shipments"
 DISTINCT_PARTIES_SQL = """
 SELECT DISTINCT shipper_name AS name_key,

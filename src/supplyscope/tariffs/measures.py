@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from supplyscope.codes.countries import eu_members
+from supplyscope.codes.countries import eu_members_cached
 from supplyscope.config import read_toml
 from supplyscope.errors import ConfigError
 from supplyscope.tariffs.codes import in_any, parse_range
@@ -117,7 +117,7 @@ def _countries(items: list[Any], key: str, src: str) -> frozenset[str] | None:
         if c == "*":
             return None
         if c == "EU":
-            out.update(eu_members())
+            out.update(eu_members_cached())
         elif len(c) == 3 and c.isalpha() and c.isupper():
             out.add(c)
         else:

@@ -69,12 +69,10 @@ class Claim:
 
 @lru_cache(maxsize=1)
 def _fta_table() -> dict[str, Claim]:
-    from supplyscope.data.sources.us_fta import us_fta_partners
+    from supplyscope.data.sources.us_fta import us_fta_program_rows
 
     out: dict[str, tuple[list[str], set[str]]] = {}
-    for agr, codes, iso3 in us_fta_partners()[["agreement", "hts_special_program_codes", "partner_iso3"]].itertuples(
-        index=False
-    ):
+    for agr, codes, iso3 in us_fta_program_rows():
         progs, parts = out.setdefault(str(agr), ([], set()))
         parts.add(str(iso3))
         for c in str(codes).split(";"):
@@ -262,6 +260,22 @@ def _explain(kind: str, m: Measure, other: Measure | None, on: date) -> str:
         why = f"; {m.status}" if m.status else ""
         return f"{head} not applied on {on}: in force {m.window()}{why} — {m.citation}"
     return f"{head} not yet in force on {on}: from {m.valid_from} — {m.citation}"
+
+
+def _successor_note(listed: tuple[str, ...], idx: Section301Index) -> str:
+    """How a current HTS8 inherits the lists of listed codes that no longer exist (always approximate)."""
+    parts = []
+    for code in listed:
+        succ = idx.successors.get(code)
+        if succ is None:
+            parts.append(dotted(code))
+            continue
+        how = succ.method
+        if succ.method != "same HS6":
+            how += " " + ", ".join(f"{code[:6]}->{h6} (share {w:.2f})" for h6, w in succ.via)
+        many = f", one-to-many: {len(succ.successors)} successors" if succ.one_to_many else ""
+        parts.append(f"{dotted(code)} via {how}{many}")
+    return "through successor mapping of listed " + "; ".join(parts) + ", approximate"
 
 
 def layer_rates(
@@ -563,11 +577,7 @@ def duty_stack(
         )
         reasons.append(f"{m.name} ({m.heading}) may apply, not added: {why} — {m.citation}")
     if core.lists:
-        via = (
-            f" (through successor mapping of listed {', '.join(dotted(x) for x in core.successor_of)}, approximate)"
-            if core.successor_of
-            else ""
-        )
+        via = f" ({_successor_note(core.successor_of, s301 or default_index())})" if core.successor_of else ""
         reasons.append(
             f"Section 301 lists naming HTS8 {dotted(code[:8])}: {', '.join(sorted(core.lists))}{via}; "
             f"301 origin {s301_org}" + (f" ({origin_basis})" if origin_basis else "")

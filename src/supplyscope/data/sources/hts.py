@@ -3,6 +3,9 @@
 Reads the full USITC export (CSV, gzipped CSV, Parquet with the same columns, or the USITC JSON export).
 Rows without an HTS number (a few heading-only rows) are skipped and counted; any other malformed row
 raises :class:`DataError` naming the file, the 1-based data row and the column.
+
+:func:`hts_rows` gives the same lines as plain rows, parsed once and cached under ``$SUPPLYSCOPE_HOME/cache``
+keyed by the file's checksum, so the ``duty`` command does not import pandas. pandas is imported lazily.
 """
 
 from __future__ import annotations
@@ -10,14 +13,18 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from supplyscope.data.cache import cached_json
 from supplyscope.data.paths import bundled
 from supplyscope.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BUNDLED_HTS = "tariffs/hts_2026_revision_4.parquet"
 HTS_SOURCE = "USITC HTS 2026 Basic Edition, Revision 4"
@@ -45,6 +52,8 @@ _CLEAN = re.compile(r"[\s.]")
 
 
 def _read_raw(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     name = path.name.lower()
     if name.endswith(".parquet"):
         return pd.read_parquet(path)
@@ -97,6 +106,8 @@ def load_hts(path: str | Path | None = None, *, valid_from: date = HTS_VALID_FRO
 
     ``df.attrs["skipped_blank"]`` counts rows without an HTS number.
     """
+    import pandas as pd
+
     p = Path(path) if path is not None else bundled(BUNDLED_HTS)
     raw = _read_raw(p)
     missing = [c for c in _USITC_COLUMNS if c not in raw.columns]
@@ -141,3 +152,33 @@ def load_hts(path: str | Path | None = None, *, valid_from: date = HTS_VALID_FRO
 def bundled_hts() -> pd.DataFrame:
     """The bundled HTS 2026 Revision 4, read once per process (do not mutate)."""
     return load_hts(units=True)
+
+
+HtsRow = tuple[str, int, str, str | None, str | None, str | None, str | None]
+"""hts, indent, description, general, special, column2, units (``;``-separated) — as :func:`load_hts` reads them."""
+ROWS_VERSION = "hts-rows-1"
+"""Bump when the layout of :data:`HtsRow` or the parsing of :func:`load_hts` changes (invalidates the cache)."""
+
+
+def frame_rows(df: pd.DataFrame) -> list[HtsRow]:
+    """The rows of a :func:`load_hts` frame (``units`` optional) as plain tuples."""
+    units = df["units"] if "units" in df.columns else [None] * len(df)
+    cols = ["hts", "indent", "description", "general", "special", "column2"]
+    return [
+        (str(h), int(i), str(d), _s(g), _s(sp), _s(c2), _s(u))
+        for (h, i, d, g, sp, c2), u in zip(df[cols].itertuples(index=False), units, strict=True)
+    ]
+
+
+def hts_cached(name: str, version: str, derive: Callable[[list[HtsRow]], Any], path: str | Path | None = None) -> Any:
+    """``derive(rows)`` of the HTS file ``path`` (the bundled edition by default), which must return plain JSON
+    data; cached under ``$SUPPLYSCOPE_HOME/cache`` keyed by the file's SHA-256, :data:`ROWS_VERSION` and
+    ``version``, so an unchanged file is neither re-read nor re-derived (and pandas is not imported)."""
+    p = Path(path) if path is not None else bundled(BUNDLED_HTS)
+    return cached_json(name, [p], f"{ROWS_VERSION}:{version}", lambda: derive(frame_rows(load_hts(p, units=True))))
+
+
+def hts_rows(path: str | Path | None = None) -> list[HtsRow]:
+    """:func:`load_hts` of ``path`` as plain rows, from the cache when the file is unchanged."""
+    doc = hts_cached("hts-rows", "", lambda rows: rows, path)
+    return [(str(h), int(i), str(d), g, sp, c2, u) for h, i, d, g, sp, c2, u in doc]

@@ -3,19 +3,24 @@
 The bundled file (Lists 1, 2, 3, 4A, 4B) carries each list's chapter 99 heading, start date and rate note.
 List 4B never took effect and is left out; 11 chapter 98/99 header rows picked up from the PDFs are
 dropped. Both are counted in ``df.attrs``. Product exclusions granted by USTR are not in the file.
+:func:`section301_listed` gives HTS8 -> lists from a cache keyed by the file's checksum (no pandas when warm).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from supplyscope.data.cache import cached_json
 from supplyscope.data.paths import bundled
 from supplyscope.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BUNDLED_301 = "tariffs/section301_china_lists_1_to_4.parquet"
 SOURCE_301 = "USTR Section 301 list annexes via mitsuoxv/us-tariffs-on-china@0665b94c"
@@ -31,6 +36,8 @@ def _bool(v: object) -> bool:
 
 def read_raw(path: str | Path | None = None) -> pd.DataFrame:
     """The list file as stored (all lists, header rows flagged); :class:`DataError` if columns are missing."""
+    import pandas as pd
+
     p = Path(path) if path is not None else bundled(BUNDLED_301)
     try:
         raw = pd.read_parquet(p) if p.suffix == ".parquet" else pd.read_csv(p, dtype=str, keep_default_na=False)
@@ -48,6 +55,8 @@ def load_section301(path: str | Path | None = None) -> pd.DataFrame:
 
     A malformed HTS8 or date raises :class:`DataError` naming the row and column.
     """
+    import pandas as pd
+
     raw = read_raw(path)
     src = str(raw.attrs.get("path", BUNDLED_301))
     rows = []
@@ -91,3 +100,31 @@ def load_section301(path: str | Path | None = None) -> pd.DataFrame:
 def bundled_section301() -> pd.DataFrame:
     """The bundled lists in force, read once per process (do not mutate)."""
     return load_section301()
+
+
+LISTED_VERSION = "section301-listed-1"
+"""Bump when :func:`load_section301`'s filtering changes (invalidates the cache of :func:`section301_listed`)."""
+
+
+def section301_listed(path: str | Path | None = None) -> dict[str, list[str]]:
+    """HTS8 -> the lists in force naming it (sorted), from :func:`load_section301`; cached per file checksum."""
+    p = Path(path) if path is not None else bundled(BUNDLED_301)
+
+    def build() -> dict[str, list[str]]:
+        out: dict[str, set[str]] = {}
+        for hts, lst in load_section301(p)[["hts", "list"]].itertuples(index=False):
+            out.setdefault(str(hts), set()).add(str(lst))
+        return {k: sorted(v) for k, v in sorted(out.items())}
+
+    doc: dict[str, list[str]] = cached_json("section301-listed", [p], LISTED_VERSION, build)
+    return doc
+
+
+def section301_derived(name: str, version: str, derive: Callable[[], Any]) -> Any:
+    """``derive()`` (plain JSON data built from the bundled lists, the bundled HTS and the bundled HS 2017 -> 2022
+    rows), cached under ``$SUPPLYSCOPE_HOME/cache`` keyed by the three files' checksums and ``version``."""
+    from supplyscope.data.sources.hs_concordance import BUNDLED_HS_CHANGES
+    from supplyscope.data.sources.hts import BUNDLED_HTS
+
+    files = [bundled(BUNDLED_301), bundled(BUNDLED_HTS), bundled(BUNDLED_HS_CHANGES)]
+    return cached_json(name, files, f"{LISTED_VERSION}:{version}", derive)
