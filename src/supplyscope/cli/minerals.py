@@ -16,7 +16,7 @@ from supplyscope.clitools import OutputFormat, console, finite, non_negative_opt
 from supplyscope.codes.minerals import load_catalog, resolve_mineral
 from supplyscope.data.sources.usgs_mcs import load_production
 from supplyscope.errors import ConfigError, NotFoundError
-from supplyscope.minerals.concentration import stage_concentration
+from supplyscope.minerals.concentration import SUMMARY_COLUMNS, stage_concentration
 from supplyscope.minerals.coverage import partner_coverage
 from supplyscope.minerals.groups import concern_group, resolve_group
 from supplyscope.minerals.links import chokepoint_flags, flag_frame, scenario_from_restriction
@@ -106,20 +106,7 @@ def concentration_cmd(
     if fmt is OutputFormat.json:
         print_json({"minerals": _records(df)})
         return
-    view = df[
-        [
-            "mineral",
-            "stage",
-            "year",
-            "status",
-            "hhi",
-            "top_country",
-            "top_share",
-            "chn_share",
-            "concern_share",
-            "source",
-        ]
-    ].rename(
+    view = df[[*SUMMARY_COLUMNS, "source"]].rename(
         columns={
             "hhi": "HHI (0-1)",
             "top_country": "top",
@@ -242,18 +229,23 @@ def price_floor_cmd(
     df = price_floor(path, floor, _volume(path, volume), exempt_share=exempt_share, duty_cap=duty_cap)
     tot = totals(df, ["duty_revenue", "cost_to_importers"])
     if fmt is OutputFormat.json:
-        print_json(
-            {
-                "mineral": path.mineral,
-                "unit": path.unit,
-                "price_source": path.source,
-                "periods": _records(df),
-                "totals": tot,
-            }
-        )
+        _print_path_json(path, df, tot)
         return
     _show(df, f"Price floor {floor:g} {path.unit} on {path.mineral}")
     console.print(f"total duty revenue {tot['duty_revenue']:,.2f}; cost to importers {tot['cost_to_importers']:,.2f}")
+
+
+def _print_path_json(path: PricePath, df: pd.DataFrame, tot: dict[str, float]) -> None:
+    """JSON of a simulation over a price path: the path's mineral, unit and source, each period, the totals."""
+    print_json(
+        {
+            "mineral": path.mineral,
+            "unit": path.unit,
+            "price_source": path.source,
+            "periods": _records(df),
+            "totals": tot,
+        }
+    )
 
 
 @minerals_app.command("subsidy")
@@ -277,15 +269,7 @@ def subsidy_cmd(
     df = cfd_subsidy(path, strike, _volume(path, volume), two_sided=two_sided)
     tot = totals(df, ["budget_cost"])
     if fmt is OutputFormat.json:
-        print_json(
-            {
-                "mineral": path.mineral,
-                "unit": path.unit,
-                "price_source": path.source,
-                "periods": _records(df),
-                "totals": tot,
-            }
-        )
+        _print_path_json(path, df, tot)
         return
     _show(df, f"CfD strike {strike:g} {path.unit} on {path.mineral}")
     console.print(f"total budget cost {tot['budget_cost']:,.2f}")

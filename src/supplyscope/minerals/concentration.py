@@ -31,7 +31,7 @@ from supplyscope.codes.minerals import STAGES, Mineral, check_stage, load_catalo
 from supplyscope.data.sources.usgs_mcs import MCS_SOURCE, OTHER, WORLD
 from supplyscope.indicators.concentration import hhi
 
-CONCENTRATION_COLUMNS = [
+SUMMARY_COLUMNS = [
     "mineral",
     "stage",
     "year",
@@ -41,6 +41,11 @@ CONCENTRATION_COLUMNS = [
     "top_share",
     "chn_share",
     "concern_share",
+]
+"""The leading columns of :data:`CONCENTRATION_COLUMNS` that every summary view shows."""
+
+CONCENTRATION_COLUMNS = [
+    *SUMMARY_COLUMNS,
     "other_share",
     "listed_share",
     "world_total",

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import plotly.offline
 from jinja2 import Environment, select_autoescape
 
+from supplyscope.minerals.concentration import SUMMARY_COLUMNS
 from supplyscope.minerals.coverage import Coverage
 from supplyscope.report.tables import table_html
 
@@ -88,23 +89,7 @@ def render(report: MineralsReport) -> str:
             "column's unit. Countries of concern: 15 CFR 791.4 by default.",
             _bar(avail, "label", ["top_share", "chn_share", "concern_share"], "Shares of world supply"),
             table_html(
-                conc[
-                    [
-                        "mineral",
-                        "stage",
-                        "year",
-                        "status",
-                        "hhi",
-                        "top_country",
-                        "top_share",
-                        "chn_share",
-                        "concern_share",
-                        "world_total",
-                        "unit",
-                        "source",
-                        "note",
-                    ]
-                ],
+                conc[[*SUMMARY_COLUMNS, "world_total", "unit", "source", "note"]],
                 percent=("top_share", "chn_share", "concern_share"),
             ),
         )
