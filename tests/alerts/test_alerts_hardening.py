@@ -14,13 +14,16 @@ import pytest
 from alerts_helpers import report
 
 from supplyscope.alerts.auth import Role
-from supplyscope.alerts.model import REPORT_SCHEMA, STORED_FIELDS, validate_report
-from supplyscope.alerts.storage import SQLiteStore, StoredReport, StoreUnavailable, open_store
+from supplyscope.alerts.model import REPORT_SCHEMA, STORED_FIELDS, AlertReport, StoredReport, validate_report
+from supplyscope.alerts.storage import SQLiteStore, StoreUnavailable, open_store
 from supplyscope.errors import ConflictError
 
 
 def test_stored_record_and_table_follow_the_one_schema(tmp_path: Path) -> None:
-    assert tuple(f.name for f in dataclasses.fields(StoredReport)) == STORED_FIELDS
+    # the filed part of the record is exactly AlertReport's fields; the server adds its own after them
+    filed = tuple(f.name for f in dataclasses.fields(AlertReport))
+    assert filed == tuple(f.name for f in REPORT_SCHEMA if f.filed)
+    assert STORED_FIELDS[: len(filed)] == filed and issubclass(StoredReport, AlertReport)
     store = open_store(tmp_path / "a.db")
     try:
         with store._tx(write=False) as cur:

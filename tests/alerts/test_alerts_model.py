@@ -30,8 +30,8 @@ def test_checksum_matches_an_independent_computation() -> None:
     expected = hashlib.sha256(
         json.dumps({k: raw[k] for k in sorted(FIELDS)}, separators=(",", ":"), ensure_ascii=False).encode()
     ).hexdigest()
-    assert r.checksum() == expected == report_checksum(raw)
-    assert validate_report(report(severity=5), today=TODAY).checksum() != expected
+    assert r.digest() == expected == report_checksum(raw)
+    assert validate_report(report(severity=5), today=TODAY).digest() != expected
 
 
 @pytest.mark.parametrize(

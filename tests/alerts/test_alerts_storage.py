@@ -62,7 +62,7 @@ def test_reports_round_trip_and_client_ref_is_idempotent(store: Store) -> None:
     first, new1 = store.add_report(user.id, r, client_ref="batch-1:7")
     again, new2 = store.add_report(user.id, r, client_ref="batch-1:7")
     assert new1 and not new2 and again == first
-    assert first.checksum == r.checksum()
+    assert first.checksum == r.digest()
     assert store.count_reports() == 1
     assert store.report(first.id) == first
     other, _ = store.create_user("other", Role.submitter)

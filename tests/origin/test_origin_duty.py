@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
 from supplyscope.data.paths import bundled
 from supplyscope.errors import DataError
 from supplyscope.origin import duty_stack, section232_covered, section301_lists_for
-from supplyscope.origin.duty import entry_date
 from supplyscope.origin.hts import load_hts
 from supplyscope.origin.section301 import load_section301
 
@@ -101,10 +102,10 @@ def test_de_minimis_threshold_and_proposed_exclusion_in_2024() -> None:
     assert not duty_stack("8507600020", "MEX", 800.01, on=D2024).de_minimis_eligible
 
 
-def test_entry_date_context_reaches_callers_without_a_date() -> None:
-    with entry_date(D2024):
-        d = duty_stack("8511100000", "CHN", 500.0)
+def test_entry_date_reaches_the_stack_and_defaults_to_today() -> None:
+    d = duty_stack("8511100000", "CHN", 500.0, on=D2024)
     assert d.date == D2024 and d.de_minimis_eligible
+    assert duty_stack("8511100000", "CHN", 500.0).date == date.today().isoformat()
 
 
 def test_bad_inputs_name_fields() -> None:

@@ -20,6 +20,7 @@ from supplyscope.alerts.model import (
     AlertKind,
     AlertReport,
     FieldSpec,
+    StoredReport,
     report_checksum,
     validate_report,
 )
@@ -30,7 +31,6 @@ from supplyscope.alerts.storage import (
     RateLimited,
     SQLiteStore,
     Store,
-    StoredReport,
     StoreUnavailable,
     open_store,
 )

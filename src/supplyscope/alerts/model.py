@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -72,74 +72,117 @@ class FieldSpec:
     nullable: bool = False
 
 
-REPORT_SCHEMA: tuple[FieldSpec, ...] = (
-    FieldSpec("id", "id", "Report id assigned by the store", filed=False),
-    FieldSpec("submitter_id", "id", "User id of the submitter", filed=False),
-    FieldSpec(
-        "client_ref",
-        "ref",
-        "Optional idempotency key: resubmitting the same key returns the stored report",
-        filed=False,
-        required=False,
-        nullable=True,
-        pattern=r"^[A-Za-z0-9._:-]{1,100}$",
-        max_length=MAX_CLIENT_REF,
-    ),
-    FieldSpec("hs6", "code", "HS 2022 six-digit subheading, e.g. '854231'", pattern=r"^\d{6}$"),
-    FieldSpec("country", "country", "ISO 3166 alpha-3 code of the affected country", pattern=r"^[A-Z]{3}$"),
-    FieldSpec("region", "text", "Region or province", required=False, default="", max_length=MAX_NAME),
-    FieldSpec("facility", "text", "Facility name", required=False, default="", max_length=MAX_NAME),
-    FieldSpec("kind", "enum", "What kind of disruption"),
-    FieldSpec("start_date", "date", "ISO date the disruption started (YYYY-MM-DD)"),
-    FieldSpec("expected_duration_days", "int", "Expected duration in days", lo=0, hi=MAX_DURATION_DAYS),
-    FieldSpec("severity", "int", "1 minor, 2 moderate, 3 serious, 4 severe, 5 critical", lo=1, hi=5),
-    FieldSpec("text", "text", "Free-text description", required=False, default="", max_length=MAX_TEXT),
-    FieldSpec(
-        "confidential",
-        "bool",
-        "Only the submitter may read it; it counts in releases only",
-        required=False,
-        default=False,
-    ),
-    FieldSpec("checksum", "text", "SHA-256 of the report's canonical JSON", filed=False),
-    FieldSpec("created_at", "stamp", "When the report was first stored (UTC)", filed=False),
-    FieldSpec("updated_at", "stamp", "When the submitter last corrected it (UTC)", filed=False, nullable=True),
-    FieldSpec("withdrawn_at", "stamp", "When the submitter withdrew it (UTC)", filed=False, nullable=True),
-)
-"""The report record, defined once."""
+def _spec(
+    kind: FieldKind,
+    description: str,
+    *,
+    filed: bool = True,
+    required: bool = True,
+    default: Any = None,
+    lo: int | None = None,
+    hi: int | None = None,
+    max_length: int | None = None,
+    pattern: str | None = None,
+    nullable: bool = False,
+) -> dict[str, Any]:
+    """The metadata of a dataclass field that carries its :class:`FieldSpec` (the name is the field's own)."""
+    rules = {
+        "kind": kind,
+        "description": description,
+        "filed": filed,
+        "required": required,
+        "default": default,
+        "lo": lo,
+        "hi": hi,
+        "max_length": max_length,
+        "pattern": pattern,
+        "nullable": nullable,
+    }
+    return {"spec": rules}
+
+
+@dataclass(frozen=True)
+class AlertReport:
+    """A validated disruption report, as filed (without server-side metadata).
+
+    Its fields, with their rules, are the definition of the report: :data:`REPORT_SCHEMA`, the API schema,
+    the storage columns and the validation are all derived from them.
+    """
+
+    hs6: str = field(metadata=_spec("code", "HS 2022 six-digit subheading, e.g. '854231'", pattern=r"^\d{6}$"))
+    country: str = field(
+        metadata=_spec("country", "ISO 3166 alpha-3 code of the affected country", pattern=r"^[A-Z]{3}$")
+    )
+    region: str = field(metadata=_spec("text", "Region or province", required=False, default="", max_length=MAX_NAME))
+    facility: str = field(metadata=_spec("text", "Facility name", required=False, default="", max_length=MAX_NAME))
+    kind: AlertKind = field(metadata=_spec("enum", "What kind of disruption"))
+    start_date: date = field(metadata=_spec("date", "ISO date the disruption started (YYYY-MM-DD)"))
+    expected_duration_days: int = field(metadata=_spec("int", "Expected duration in days", lo=0, hi=MAX_DURATION_DAYS))
+    severity: int = field(metadata=_spec("int", "1 minor, 2 moderate, 3 serious, 4 severe, 5 critical", lo=1, hi=5))
+    text: str = field(metadata=_spec("text", "Free-text description", required=False, default="", max_length=MAX_TEXT))
+    confidential: bool = field(
+        metadata=_spec(
+            "bool", "Only the submitter may read it; it counts in releases only", required=False, default=False
+        )
+    )
+
+    def canonical(self) -> dict[str, Any]:
+        """Plain JSON-ready mapping of the fields in :data:`FIELDS` order."""
+        return {name: _plain(getattr(self, name)) for name in FIELDS}
+
+    def digest(self) -> str:
+        """SHA-256 of the canonical JSON of the report; the service returns it in the acknowledgement."""
+        return report_checksum(self.canonical())
+
+
+@dataclass(frozen=True)
+class StoredReport(AlertReport):
+    """A report as stored: the filed fields and the server-side metadata."""
+
+    id: int = field(metadata=_spec("id", "Report id assigned by the store", filed=False))
+    submitter_id: int = field(metadata=_spec("id", "User id of the submitter", filed=False))
+    client_ref: str | None = field(
+        metadata=_spec(
+            "ref",
+            "Optional idempotency key: resubmitting the same key returns the stored report",
+            filed=False,
+            required=False,
+            nullable=True,
+            pattern=r"^[A-Za-z0-9._:-]{1,100}$",
+            max_length=MAX_CLIENT_REF,
+        )
+    )
+    checksum: str = field(metadata=_spec("text", "SHA-256 of the report's canonical JSON", filed=False))
+    created_at: str = field(metadata=_spec("stamp", "When the report was first stored (UTC)", filed=False))
+    updated_at: str | None = field(
+        metadata=_spec("stamp", "When the submitter last corrected it (UTC)", filed=False, nullable=True)
+    )
+    withdrawn_at: str | None = field(
+        metadata=_spec("stamp", "When the submitter withdrew it (UTC)", filed=False, nullable=True)
+    )
+
+    def public(self) -> dict[str, Any]:
+        """JSON-ready mapping in schema order (with the submitter id: reports are never anonymous to their reader)."""
+        return {name: _plain(getattr(self, name)) for name in STORED_FIELDS}
+
+
+def _plain(value: Any) -> Any:
+    """A field value as JSON has it: enums by value, dates as ISO text."""
+    if isinstance(value, AlertKind):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+REPORT_SCHEMA: tuple[FieldSpec, ...] = tuple(FieldSpec(name=f.name, **f.metadata["spec"]) for f in fields(StoredReport))
+"""The report record, read off :class:`StoredReport` (filed fields first, then the server's)."""
 
 SPEC: dict[str, FieldSpec] = {f.name: f for f in REPORT_SCHEMA}
 FIELDS: tuple[str, ...] = tuple(f.name for f in REPORT_SCHEMA if f.filed)
 """Fields of a report as filed, in canonical order (the checksum covers exactly these)."""
 STORED_FIELDS: tuple[str, ...] = tuple(f.name for f in REPORT_SCHEMA)
 """Every column of a stored report, in schema order."""
-
-
-@dataclass(frozen=True)
-class AlertReport:
-    """A validated disruption report, as filed (without server-side metadata)."""
-
-    hs6: str
-    country: str
-    region: str
-    facility: str
-    kind: AlertKind
-    start_date: date
-    expected_duration_days: int
-    severity: int
-    text: str
-    confidential: bool
-
-    def canonical(self) -> dict[str, Any]:
-        """Plain JSON-ready mapping of the fields in :data:`FIELDS` order."""
-        raw = asdict(self)
-        raw["kind"] = self.kind.value
-        raw["start_date"] = self.start_date.isoformat()
-        return {k: raw[k] for k in FIELDS}
-
-    def checksum(self) -> str:
-        """SHA-256 of the canonical JSON of the report; the service returns it in the acknowledgement."""
-        return report_checksum(self.canonical())
 
 
 def report_checksum(fields: Mapping[str, Any]) -> str:

@@ -19,14 +19,14 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from supplyscope.alerts.audit import GENESIS, ChainCheck, chain_hash, verify_chain
 from supplyscope.alerts.auth import Role, User, hash_token, new_token
 from supplyscope.alerts.migrations import BOOKKEEPING, Dialect, latest_version, pending
-from supplyscope.alerts.model import SPEC, STORED_FIELDS, AlertReport
+from supplyscope.alerts.model import SPEC, STORED_FIELDS, AlertKind, AlertReport, StoredReport
 from supplyscope.errors import ConfigError, ConflictError, NotFoundError, SupplyscopeError, UnavailableError
 
 
@@ -62,34 +62,6 @@ def utcnow() -> str:
 
 
 @dataclass(frozen=True)
-class StoredReport:
-    """A report as stored, with its server-side metadata; its fields are :data:`~supplyscope.alerts.model.STORED_FIELDS`
-    (a test checks that the two agree)."""
-
-    id: int
-    submitter_id: int
-    client_ref: str | None
-    hs6: str
-    country: str
-    region: str
-    facility: str
-    kind: str
-    start_date: str
-    expected_duration_days: int
-    severity: int
-    text: str
-    confidential: bool
-    checksum: str
-    created_at: str
-    updated_at: str | None
-    withdrawn_at: str | None
-
-    def public(self) -> dict[str, Any]:
-        """JSON-ready mapping in schema order (with the submitter id: reports are never anonymous to their reader)."""
-        return {name: getattr(self, name) for name in STORED_FIELDS}
-
-
-@dataclass(frozen=True)
 class Contribution:
     """The part of a report the aggregates use: who filed it, about what, where, when, how severe.
 
@@ -107,7 +79,13 @@ class Contribution:
 
 
 _REPORT_COLS = ", ".join(STORED_FIELDS)
-_CASTS: dict[str, Callable[[Any], Any]] = {"id": int, "int": int, "bool": bool}
+_CASTS: dict[str, Callable[[Any], Any]] = {
+    "id": int,
+    "int": int,
+    "bool": bool,
+    "enum": AlertKind,
+    "date": date.fromisoformat,
+}
 
 
 def _report(row: Sequence[Any]) -> StoredReport:
@@ -380,7 +358,7 @@ class Store:
                 submitter_id,
                 client_ref,
                 *[(1 if fields[n] else 0) if SPEC[n].kind == "bool" else fields[n] for n in filed],
-                report.checksum(),
+                report.digest(),
                 utcnow(),
                 secrets.randbits(31),
             ]
@@ -422,7 +400,7 @@ class Store:
             values = [(1 if fields[n] else 0) if SPEC[n].kind == "bool" else fields[n] for n in filed]
             cur.execute(
                 self._sql(f"UPDATE reports SET {sets}, checksum = ?, updated_at = ? WHERE id = ?"),
-                (*values, report.checksum(), utcnow(), report_id),
+                (*values, report.digest(), utcnow(), report_id),
             )
             self._audit_rows(cur, submitter_id, "correct", [report_id], "")
             cur.execute(self._sql(f"SELECT {_REPORT_COLS} FROM reports WHERE id = ?"), (report_id,))

@@ -1,42 +1,27 @@
 """The US duty stack for origin callers: a thin front to :func:`supplyscope.tariffs.duty_stack`.
 
-``origin_301``/``origin_301_basis`` carry the Section 301 origin chosen by the origin analysis. The entry
-date is ``on``; when a caller (e.g. ``evaluate_bom``) does not pass it, the date set with
-:func:`entry_date` (the ``origin --date`` option) is used, else today.
+It does one thing the tariff layer cannot: it resolves an origin agreement's name (``usmca``, ``korus``, ...)
+to the HTS special-program codes that the preference is listed under. ``origin_301``/``origin_301_basis`` carry
+the Section 301 origin chosen by the origin analysis. The entry date is ``on`` (default today).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import date
 
 from supplyscope.errors import NotFoundError
 from supplyscope.tariffs.measures import TariffConfig, default_config
-from supplyscope.tariffs.stack import DutyStack, parse_date
+from supplyscope.tariffs.stack import DutyStack
 from supplyscope.tariffs.stack import duty_stack as _tariff_stack
 
 DutyConfig = TariffConfig
 """Policy settings (de minimis, column 2, graduated-301 steps) now live in the tariffs defaults."""
 
-_ENTRY_DATE: ContextVar[date | None] = ContextVar("supplyscope_entry_date", default=None)
-
-__all__ = ["DutyConfig", "DutyStack", "default_duty_config", "duty_stack", "entry_date"]
+__all__ = ["DutyConfig", "DutyStack", "default_duty_config", "duty_stack"]
 
 
 def default_duty_config() -> TariffConfig:
     return default_config()
-
-
-@contextmanager
-def entry_date(on: date | str | None) -> Iterator[None]:
-    """Within the block, duty stacks computed without an explicit date use ``on``."""
-    token = _ENTRY_DATE.set(parse_date(on) if on is not None else None)
-    try:
-        yield
-    finally:
-        _ENTRY_DATE.reset(token)
 
 
 def duty_stack(
@@ -66,7 +51,7 @@ def duty_stack(
         hts10,
         origin,
         value,
-        on=on if on is not None else _ENTRY_DATE.get(),
+        on=on,
         agreement=agreement,
         qualifies=qualifies,
         quantity=quantity,

@@ -98,8 +98,7 @@ def evaluate_bom(
 
     ``origin_301_mode``: ``part102`` (the 19 CFR 102 result) or ``substantial_transformation`` (a labelled
     judgement-call proxy, see :func:`section301_origin`) decides the origin used for Section 301. ``on`` is the
-    entry date of the duty stack (``YYYY-MM-DD`` or a date; default: the :func:`~supplyscope.origin.duty.entry_date`
-    in effect, else today).
+    entry date of the duty stack (``YYYY-MM-DD`` or a date; default today).
     """
     agr = get_agreement(agreement) if isinstance(agreement, str) else agreement
     pref = None

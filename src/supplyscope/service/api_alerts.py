@@ -9,9 +9,9 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from supplyscope.alerts.auth import Role, User
-from supplyscope.alerts.model import SEVERITY_LABELS, AlertKind, validate_client_ref, validate_report
+from supplyscope.alerts.model import SEVERITY_LABELS, AlertKind, StoredReport, validate_client_ref, validate_report
 from supplyscope.alerts.releases import cut_release, published_release
-from supplyscope.alerts.storage import RateLimited, StoredReport
+from supplyscope.alerts.storage import RateLimited
 from supplyscope.service.bodies import json_object
 from supplyscope.service.errors import ApiError
 from supplyscope.service.schemas import (
