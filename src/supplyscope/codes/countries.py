@@ -64,11 +64,17 @@ def iso3_codes() -> frozenset[str]:
     return frozenset(c for c in codes if len(c) == 3 and c.isalpha() and c.isupper())
 
 
+ISO2_GAPS: dict[str, str] = {"ITA": "it", "NAM": "na", "TWN": "tw"}
+"""Alpha-2 codes the bundled location table leaves empty, filled from ISO 3166-1 (Italy IT, Namibia NA, Taiwan TW;
+Namibia's ``NA`` was lost as a missing value when the table was made)."""
+
+
 @lru_cache(maxsize=1)
 def iso3_to_iso2() -> dict[str, str]:
-    """ISO alpha-3 to lower-case alpha-2 codes, for the locations that have both."""
+    """ISO alpha-3 to lower-case alpha-2 codes, for the locations that have both (gaps: :data:`ISO2_GAPS`)."""
     loc = locations()[["iso3", "iso2"]].dropna()
-    return {str(a): str(b).lower() for a, b in zip(loc["iso3"], loc["iso2"], strict=True)}
+    table = {str(a): str(b).lower() for a, b in zip(loc["iso3"], loc["iso2"], strict=True)}
+    return {**{k: v for k, v in ISO2_GAPS.items() if k in iso3_codes()}, **table}
 
 
 @lru_cache(maxsize=1)
