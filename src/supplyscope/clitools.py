@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -25,10 +25,23 @@ QUIET_ENV = "SUPPLYSCOPE_QUIET"
 
 
 class OutputFormat(StrEnum):
-    """How a command prints its result."""
+    """How a command prints its result: every command offers table and json, some also csv."""
 
     table = "table"
     json = "json"
+    csv = "csv"
+
+
+def table_or_json(value: OutputFormat) -> OutputFormat:
+    """Typer callback of ``--format`` on commands without CSV output: ``csv`` is a one-line usage error."""
+    if value is OutputFormat.csv:
+        raise typer.BadParameter("this command writes table or json, not csv")
+    return value
+
+
+def format_option(help: str = "table (Rich) or json (one document on stdout).", *, csv: bool = False) -> Any:
+    """The ``--format`` option; ``csv=False`` (most commands) rejects ``--format csv`` while parsing."""
+    return typer.Option("--format", help=help, callback=None if csv else table_or_json)
 
 
 def print_json(obj: Any) -> None:
@@ -57,7 +70,8 @@ def non_negative_option(param: typer.CallbackParam, value: Any) -> Any:
     return value
 
 
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table (Rich) or json (one document on stdout).")]
+FormatOpt = Annotated[OutputFormat, format_option()]
+CsvFormatOpt = Annotated[OutputFormat, format_option("table, json or csv (on stdout).", csv=True)]
 WarehouseOpt = Annotated[
     Path | None, typer.Option("--db", help="Warehouse file (default: $SUPPLYSCOPE_HOME/warehouse.duckdb).")
 ]
@@ -70,6 +84,14 @@ XlsxOpt = Annotated[
     Path | None, typer.Option("--xlsx", dir_okay=False, help="Also write the table(s) to this Excel workbook.")
 ]
 """Shared option declarations: one definition each, used by every command that takes them."""
+
+
+def save_workbook(path: Path, sheets: Mapping[str, Any], about: Mapping[str, Any] | None = None) -> None:
+    """Write ``--xlsx PATH`` (one sheet per frame, an "about" sheet first) and say so on stderr."""
+    from supplyscope.report.xlsx import write_workbook
+
+    write_workbook(path, sheets, about)
+    err_console.print(f"wrote {path}", highlight=False)
 
 
 def quiet() -> bool:

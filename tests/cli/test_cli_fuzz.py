@@ -28,6 +28,8 @@ OUTPUTS = {"out", "html", "write", "ftm", "graphml", "target", "db", "audit", "x
 """Path parameters that name a file or folder to create (a missing path is their normal case)."""
 CREATED = {("network export", "bom"), ("data export", "parquet")}
 """Per command: further path parameters that are outputs."""
+CSV_COMMANDS = {"dependence"}
+"""The commands whose ``--format`` offers csv; every other command must refuse ``--format csv`` in one line."""
 
 
 def _walk(cmd: Any, path: list[str]) -> Iterator[tuple[str, Any]]:
@@ -54,7 +56,8 @@ def bad_values(command: str, param: TyperOption | TyperArgument) -> list[str]:
     desc = param.type_descriptor
     ann = _element(desc.annotation)
     if desc.is_choice:
-        return ["no-such-choice"]
+        csv_refused = "csv" in [str(c) for c in desc.choices or ()] and command not in CSV_COMMANDS
+        return ["no-such-choice", *(["csv"] if csv_refused else [])]
     if desc.is_path or ann is Path:
         if param.name in OUTPUTS or (command, param.name) in CREATED:
             return []
@@ -89,6 +92,21 @@ def test_every_command_is_fuzzed() -> None:
     fuzzed = {c for c, *_ in (p.values for p in CASES)}
     assert {"assess", "explain", "trace", "shock", "minerals price-floor", "duty"} <= fuzzed
     assert len(CASES) > 100
+
+
+def test_csv_is_offered_exactly_where_listed() -> None:
+    """One OutputFormat for all commands: csv passes the parse only on the commands that write it."""
+    accepts = set()
+    for command, cmd in LEAVES:
+        for param in cmd.params:
+            if param.opts[:1] == ["--format"] and "csv" in [str(c) for c in param.type_descriptor.choices or ()]:
+                try:
+                    param.process_value(cmd.make_context(command, [], resilient_parsing=True), "csv")
+                except typer.BadParameter:
+                    continue
+                accepts.add(command)
+    assert accepts == CSV_COMMANDS
+    assert any(v == "csv" for *_, v in (p.values for p in CASES))  # the refusals are fuzzed
 
 
 @pytest.mark.parametrize(("command", "cmd"), [pytest.param(c, cmd, id=c) for c, cmd in LEAVES])

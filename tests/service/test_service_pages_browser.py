@@ -87,6 +87,45 @@ def test_duty_calculator(browser_session: Session) -> None:
     s.shot("duty")
 
 
+def test_bom_origin_calculator(browser_session: Session) -> None:
+    """Paste a BOM, pick USMCA and a date: the verdict, the rule trace and the duty stack of ``evaluate_bom``."""
+    from supplyscope.origin.bom import load_bom
+    from supplyscope.origin.report import evaluate_bom
+
+    s = browser_session
+    bom = ROOT / "tests/origin/data/battery_usmca.json"
+    want = evaluate_bom(load_bom(bom), "USMCA", on="2025-06-01").to_dict()
+    s.page.goto(s.url + "/duty")
+    s.page.fill("textarea[name=bom]", bom.read_text(encoding="utf-8"))
+    s.page.select_option("select[name=agreement]", "USMCA")
+    s.page.fill("#origin-form input[name=date]", "2025-06-01")
+    s.page.click("#origin-submit")
+    s.page.wait_for_selector("#origin-result", timeout=SLOW)
+    verdict = s.page.locator("#origin-verdict").inner_text()
+    assert ("USMCA: qualifies" if want["qualifies"] else "USMCA: does not qualify") in verdict
+    assert s.page.locator("#origin-trace tbody tr").count() == len(want["trace"])
+    assert s.page.locator("#origin-layers tbody tr").count() == len(want["duties"]["layers"])
+    assert "2025-06-01" in s.page.locator("#origin-duty-total").inner_text()
+    s.shot("duty-origin")
+
+
+def test_minerals_price_simulators(browser_session: Session) -> None:
+    s = browser_session
+    s.page.goto(s.url + "/minerals", timeout=SLOW)
+    s.page.select_option("select[name=mineral]", "gallium")
+    s.page.fill("input[name=prices]", "400, 600, 450")
+    s.page.fill("input[name=volume]", "10")
+    s.page.fill("input[name=floor]", "500")
+    s.page.fill("input[name=strike]", "550")
+    s.page.click("#minerals-submit")
+    s.page.wait_for_selector("#price-simulation", timeout=SLOW)
+    # worked by hand: floor duty (500 - 400) x 10 + (500 - 450) x 10; CfD (550 - 400) x 10 + (550 - 450) x 10
+    assert "1,500.00" in s.page.locator("#floor-total").inner_text()
+    assert "2,500.00" in s.page.locator("#cfd-total").inner_text()
+    assert s.page.locator("#floor-periods tbody tr").count() == 3
+    s.shot("minerals-simulators")
+
+
 def test_country_view(browser_session: Session) -> None:
     s = browser_session
     s.page.goto(s.url + "/dependence", timeout=SLOW)

@@ -95,9 +95,9 @@ def test_exposure_and_a_zero_cut(analyst: Client) -> None:
     table = re.search(r'id="exposure">.*?<tbody>(.*?)</tbody>', page.text, re.S)
     assert table is not None and table.group(1).count("<tr>") == 5
     zero = analyst.get("/exposure?country=USA&source=CHN&shock_country=CHN&sector=C24B&cut=0&top=5")
-    assert "World value-added loss 0.0" in _text(zero.text, "shock-headline")
+    assert "world value-added loss 0.0 (" in _text(zero.text, "shock-headline")  # the CLI's sentence
     half = analyst.get("/exposure?country=USA&source=CHN&shock_country=CHN&sector=C24B&cut=0.5&top=5")
-    loss = re.search(r"World value-added loss ([\d,.]+)", _text(half.text, "shock-headline"))
+    loss = re.search(r"world value-added loss ([\d,.]+)", _text(half.text, "shock-headline"))
     assert loss is not None and float(loss.group(1).replace(",", "")) > 0
     bad = analyst.get("/exposure?shock_country=CHN&sector=ZZZ&cut=0.5")
     assert bad.status_code == 422 and "sector" in bad.text
@@ -201,3 +201,61 @@ def test_submitters_may_not_upload(bundled_db: Path, tmp_path: Path) -> None:
         assert posted.status_code == 403
     finally:
         client.close()
+
+
+ORIGIN_DATA = Path(__file__).resolve().parents[1] / "origin" / "data"
+
+
+def _origin_form(client: Client, fields: dict[str, str], file: tuple[str, bytes] | None = None) -> httpx.Response:
+    csrf = form_csrf(client.get("/duty").text)
+    files = {"file": (file[0], file[1], "application/octet-stream")} if file else {"file": ("", b"", "text/plain")}
+    return client.post("/duty/origin", data={"csrf": csrf, **fields}, files=files, headers=ORIGIN)
+
+
+def test_origin_calculator_pasted_and_uploaded(analyst: Client) -> None:
+    """The page shows what ``evaluate_bom`` finds for the same BOM, agreement and date, pasted or uploaded."""
+    from supplyscope.origin.bom import load_bom
+    from supplyscope.origin.report import evaluate_bom
+    from supplyscope.service.pages import _usd
+
+    for name, verdict in (("battery_usmca", "qualifies"), ("battery_fails", "does not qualify")):
+        path = ORIGIN_DATA / f"{name}.json"
+        want = evaluate_bom(load_bom(path), "USMCA", on="2025-06-01").to_dict()
+        assert (verdict == "qualifies") is bool(want["qualifies"])
+        page = _origin_form(
+            analyst, {"bom": path.read_text(encoding="utf-8"), "agreement": "USMCA", "date": "2025-06-01"}
+        )
+        assert page.status_code == 200, page.text
+        assert f"USMCA: {verdict}" in _text(page.text, "origin-verdict")
+        total = _text(page.text, "origin-duty-total")
+        assert "2025-06-01" in total and _usd(want["duties"]["duty_usd"]) in total
+        assert want["non_preferential_origin"] in _text(page.text, "origin-nonpref")
+    csv = ORIGIN_DATA / "battery_usmca.csv"
+    want = evaluate_bom(load_bom(csv), "USMCA", on="2025-06-01").to_dict()
+    page = _origin_form(analyst, {"agreement": "USMCA", "date": "2025-06-01"}, (csv.name, csv.read_bytes()))
+    assert page.status_code == 200, page.text
+    assert ("USMCA: qualifies" if want["qualifies"] else "does not qualify") in _text(page.text, "origin-verdict")
+
+
+def test_origin_calculator_refuses_bad_forms(analyst: Client) -> None:
+    bad = _origin_form(analyst, {"bom": '{"hts": "8507.10", "value": -5}', "agreement": "USMCA"})
+    assert bad.status_code == 422 and "the pasted BOM" in bad.text
+    assert _origin_form(analyst, {"bom": "", "agreement": "USMCA"}).status_code == 422
+    assert _origin_form(analyst, {"bom": "{}", "agreement": "NAFTA-2"}).status_code == 422
+    no_token = analyst.post("/duty/origin", data={"bom": "{}"}, files={"file": ("", b"", "text/plain")}, headers=ORIGIN)
+    assert no_token.status_code == 403
+
+
+def test_minerals_price_simulators_worked_by_hand(analyst: Client) -> None:
+    query = "mineral=gallium&prices=400,600,450&volume=10&floor=500&strike=550&unit=USD/kg"
+    page = analyst.get(f"/minerals?{query}")
+    assert page.status_code == 200, page.text
+    # floor 500: duty (500 - 400) x 10 + 0 + (500 - 450) x 10 = 1,500
+    assert "1,500.00" in _text(page.text, "floor-total")
+    # one-sided CfD at 550: (550 - 400) x 10 + 0 + (550 - 450) x 10 = 2,500
+    assert "2,500.00" in _text(page.text, "cfd-total")
+    # two-sided: the producer pays back (600 - 550) x 10 = 500 in period 2
+    two = analyst.get(f"/minerals?{query}&two_sided=on")
+    assert "2,000.00" in _text(two.text, "cfd-total")
+    missing = analyst.get("/minerals?mineral=gallium&prices=400,600&floor=500")
+    assert missing.status_code == 422 and "volume" in missing.text

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, console, err_console, print_json, progress
+from supplyscope.clitools import OutputFormat, console, err_console, format_option, print_json, progress
 from supplyscope.data.build import build_bundled
 from supplyscope.data.warehouse import Warehouse, remove_warehouse
 
@@ -72,7 +72,7 @@ def _steps() -> list[object]:
 @data_app.command("info")
 def info(
     db: DbOption = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    fmt: Annotated[OutputFormat, format_option()] = OutputFormat.table,
 ) -> None:
     """Print the tables, row counts, years and sources of the warehouse."""
     with Warehouse.open(db, read_only=True) as wh:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from supplyscope.clitools import WarehouseOpt, console, err_console, print_json
-
-
-class DependenceFormat(StrEnum):
-    """Output of ``dependence``: a table, one JSON document, or CSV on stdout."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
+from supplyscope.clitools import (
+    CsvFormatOpt,
+    OutputFormat,
+    WarehouseOpt,
+    XlsxOpt,
+    console,
+    err_console,
+    print_json,
+    save_workbook,
+)
 
 
 def _pct(v: object) -> str:
@@ -32,8 +32,9 @@ def dependence_cmd(
         int | None, typer.Option("--year", min=1990, max=2100, help="Trade year (default: latest).")
     ] = None,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Show only the first N partners.")] = None,
-    fmt: Annotated[DependenceFormat, typer.Option("--format", help="table, json or csv.")] = DependenceFormat.table,
+    fmt: CsvFormatOpt = OutputFormat.table,
     db: WarehouseOpt = None,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Dependence of IMPORTER on each partner: import share and products led, face value and look-through."""
     from rich.table import Table
@@ -42,10 +43,19 @@ def dependence_cmd(
 
     with err_console.status("reading trade flows and factorising the input-output table"):
         result = api.dependence(importer.upper(), year=year, db=db)
-    if fmt is DependenceFormat.json:
+    if xlsx is not None:
+        about = {
+            "importer": result.importer,
+            "year": result.year,
+            "face value": f"{result.trade_source}, {result.products:,} HS6 products",
+            "look-through": f"{result.io_table}, {result.io_industries} industries",
+            **{f"note {i}": n for i, n in enumerate(result.notes, start=1)},
+        }
+        save_workbook(xlsx, {"dependence": result.top(top)}, about)
+    if fmt is OutputFormat.json:
         print_json(result.to_dict(top))
         return
-    if fmt is DependenceFormat.csv:
+    if fmt is OutputFormat.csv:
         typer.echo(result.top(top).to_csv(index=False), nl=False)
         return
     view = Table(

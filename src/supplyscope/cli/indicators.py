@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, console, print_json
+from supplyscope.clitools import OutputFormat, console, format_option, print_json
 from supplyscope.indicators.docs import render_markdown
 from supplyscope.indicators.registry import REGISTRY
 
@@ -16,7 +16,7 @@ indicators_app = typer.Typer(help="The indicator registry.", no_args_is_help=Tru
 
 
 @indicators_app.command("list")
-def list_indicators(fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table) -> None:
+def list_indicators(fmt: Annotated[OutputFormat, format_option()] = OutputFormat.table) -> None:
     """Every registered indicator with its dimension, direction and unit."""
     rows = [
         {

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, XlsxOpt, console, err_console, print_json
+from supplyscope.clitools import OutputFormat, XlsxOpt, console, err_console, format_option, print_json, save_workbook
 from supplyscope.inputoutput.exposure import exposure_table
 from supplyscope.inputoutput.icio import load_icio, read_icio_csv
 from supplyscope.inputoutput.model import IOTable
 from supplyscope.inputoutput.scenarios import load_scenarios
-from supplyscope.inputoutput.shocks import METHODS, ShockResult, run_scenarios
+from supplyscope.inputoutput.shocks import METHODS, run_scenarios
 from supplyscope.report.inputoutput import exposure_report, shock_report
+from supplyscope.report.inputs import file_version, versions_html, versions_lines
 from supplyscope.report.numbers import number, share
-from supplyscope.report.xlsx import write_workbook
 
 OUT_DIR = Path("supplyscope-out")
 
@@ -28,6 +28,21 @@ TableOption = Annotated[
         "--table", exists=True, help="An ICIO table in the OECD CSV layout (default: bundled OECD ICIO 2022)."
     ),
 ]
+
+
+def _inputs(table: IOTable, table_path: Path | None, scenarios: Path | None = None) -> list[dict[str, Any]]:
+    """The inputs' versions: the input-output table's file (and the scenario file), with checksums."""
+    from supplyscope.data.sources.io_tables import icio_npz_path
+
+    files = {f"input-output table: {table.name}": table_path or icio_npz_path()}
+    if scenarios is not None:
+        files["scenarios"] = scenarios
+    return [file_version(name, path) for name, path in files.items()]
+
+
+def _about_inputs(versions: list[dict[str, Any]]) -> dict[str, str]:
+    """The same, as lines of a workbook's "about" sheet."""
+    return {f"input {i}": line for i, line in enumerate(versions_lines(versions), start=1)}
 
 
 def _table(path: Path | None) -> IOTable:
@@ -44,7 +59,7 @@ def exposure_cmd(
     country: Annotated[str, typer.Option("--country", help="ISO3 of the exposed country.")] = "USA",
     source: Annotated[str, typer.Option("--source", help="ISO3 of the foreign source country.")] = "CHN",
     table_path: TableOption = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    fmt: Annotated[OutputFormat, format_option()] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="HTML report path.")] = None,
     xlsx: XlsxOpt = None,
 ) -> None:
@@ -55,13 +70,20 @@ def exposure_cmd(
 
     one = exposure(table, country, source)
     full = exposure_table(table, country)
+    inputs = _inputs(table, table_path)
     path = exposure_report(
-        full, country, source, table.unit, out or OUT_DIR / f"exposure_{country}_{source}.html", table.name
+        full,
+        country,
+        source,
+        table.unit,
+        out or OUT_DIR / f"exposure_{country}_{source}.html",
+        table.name,
+        versions_html(inputs),
     )
     if xlsx is not None:
         about = {"country": country, "source": source, "table": table.name, "unit": table.unit}
-        write_workbook(xlsx, {f"exposure to {source}": one, "all sources": full}, about)
-        err_console.print(f"wrote {xlsx}")
+        about.update(_about_inputs(inputs))
+        save_workbook(xlsx, {f"exposure to {source}": one, "all sources": full}, about)
     if fmt is OutputFormat.json:
         print_json(
             {
@@ -102,20 +124,6 @@ def _money(v: float) -> str:
     return f"{v:,.1f}" if abs(v) >= 10 else number(v)
 
 
-def headline(res: ShockResult, unit: str, country: str | None = None) -> str:
-    """The one-line result: a forward-linkage indicator under fixed coefficients, not a forecast."""
-    va = res.total_va_loss
-    part = ""
-    if country is not None:
-        mask = res.table.regions == country
-        part = f", of which {float((res.va_ratio * res.supply)[mask].sum()):,.1f} in {country}"
-    return (
-        f"{res.scenario.name}: world value-added loss {va:,.1f} ({unit}){part}; gross output "
-        f"{res.total_output_loss:,.1f} summed over all tiers. Forward-linkage (Ghosh) indicator under "
-        "fixed coefficients, not a forecast."
-    )
-
-
 def shock_cmd(
     scenario_file: Annotated[Path, typer.Argument(help="Scenario file (TOML or JSON).", exists=True, dir_okay=False)],
     table_path: TableOption = None,
@@ -129,7 +137,7 @@ def shock_cmd(
             "(repeatable; default all).",
         ),
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    fmt: Annotated[OutputFormat, format_option()] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="HTML report path.")] = None,
     xlsx: XlsxOpt = None,
 ) -> None:
@@ -141,14 +149,16 @@ def shock_cmd(
         table.region_index(country)
     methods = tuple(method) if method else METHODS
     results = run_scenarios(table, scenarios, methods=("ghosh", "leontief", *methods))
-    path = shock_report(results, top, table.unit, out or OUT_DIR / f"shock_{scenario_file.stem}.html", country)
+    report = out or OUT_DIR / f"shock_{scenario_file.stem}.html"
+    inputs = _inputs(table, table_path, scenario_file)
+    path = shock_report(results, top, table.unit, report, country, versions_html(inputs))
     if xlsx is not None:
         sheets = {}
         for k, res in enumerate(results, 1):
             sheets[f"{k} methods"] = res.summary(country).assign(scenario=res.scenario.name)
             sheets[f"{k} industries"] = res.top(top, country).assign(scenario=res.scenario.name)
-        write_workbook(xlsx, sheets, {"scenarios": str(scenario_file), "table": table.name, "unit": table.unit})
-        err_console.print(f"wrote {xlsx}")
+        about = {"scenarios": str(scenario_file), "table": table.name, "unit": table.unit, **_about_inputs(inputs)}
+        save_workbook(xlsx, sheets, about)
     if fmt is OutputFormat.json:
         print_json(
             {
@@ -160,7 +170,7 @@ def shock_cmd(
                     {
                         "name": res.scenario.name,
                         "description": res.scenario.description,
-                        "headline": headline(res, table.unit, country),
+                        "headline": res.headline(table.unit, country),
                         "world_value_added_loss": res.total_va_loss,
                         "total_output_loss": res.total_output_loss,
                         "total_demand_loss": res.total_demand_loss,
@@ -186,7 +196,7 @@ def shock_cmd(
         )
         return
     for res in results:
-        console.print(headline(res, table.unit, country), highlight=False)
+        console.print(res.headline(table.unit, country), highlight=False)
         for note in res.notes:
             console.print(f"[dim]note: {note}[/]", highlight=False)
         summary = Table(title=f"{res.scenario.name}: losses by method ({table.unit})")

@@ -12,7 +12,16 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, console, finite, non_negative_option, print_json
+from supplyscope.clitools import (
+    OutputFormat,
+    XlsxOpt,
+    console,
+    finite,
+    format_option,
+    non_negative_option,
+    print_json,
+    save_workbook,
+)
 from supplyscope.codes.minerals import load_catalog, resolve_mineral
 from supplyscope.data.sources.usgs_mcs import load_production
 from supplyscope.errors import ConfigError, NotFoundError
@@ -29,7 +38,7 @@ from supplyscope.minerals.policy import (
     stockpile,
     totals,
 )
-from supplyscope.minerals.trade import import_value, load_mineral_imports
+from supplyscope.minerals.trade import import_volume, load_mineral_imports
 from supplyscope.report.minerals import MineralsReport, Section, line_figure, render, table_html
 from supplyscope.report.minerals import bar_figure as _bar_figure
 
@@ -52,7 +61,7 @@ StageTableOpt = Annotated[
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", exists=True, dir_okay=False, help="Settings TOML with country groups.")
 ]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table or json.")]
+FormatOpt = Annotated[OutputFormat, format_option(help="table or json.")]
 PricesOpt = Annotated[
     Path | None, typer.Option("--prices", exists=True, help="Price-path TOML ([minerals.NAME] prices=...).")
 ]
@@ -98,11 +107,15 @@ def concentration_cmd(
     stage_table: StageTableOpt = None,
     config: ConfigOpt = None,
     fmt: FormatOpt = OutputFormat.table,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """HHI, top-country share, PRC share and countries-of-concern share per mineral and stage."""
     long = load_production(stage_table)
     concern = concern_group(config)
     df = stage_concentration(long, minerals=mineral, stage=stage, year=year, concern=concern.members)
+    if xlsx is not None:
+        about = {"shares": "fraction of world output at the stage (0-1)", "HHI": "sum of squared shares (0-1)"}
+        save_workbook(xlsx, {"concentration": df}, {**about, "countries of concern": concern.source})
     if fmt is OutputFormat.json:
         print_json({"minerals": _records(df)})
         return
@@ -135,6 +148,7 @@ def coverage_cmd(
     stage_table: StageTableOpt = None,
     config: ConfigOpt = None,
     fmt: FormatOpt = OutputFormat.table,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Coalition share of world supply, gap to its (US-import) demand, and third countries to close it."""
     group = resolve_group(coalition, config)
@@ -147,6 +161,10 @@ def coverage_cmd(
         stage=stage,
         top=top,
     )
+    if xlsx is not None:
+        about = {"coalition": coalition, "members": ", ".join(sorted(group.members)), "group source": group.source}
+        sheets = {"supply": cov.supply, "demand (US imports, USD)": cov.demand, "candidates": cov.candidates}
+        save_workbook(xlsx, sheets, about)
     if fmt is OutputFormat.json:
         print_json(
             {
@@ -223,16 +241,28 @@ def price_floor_cmd(
         float | None, typer.Option("--duty-cap", callback=non_negative_option, help="Maximum duty per unit.")
     ] = None,
     fmt: FormatOpt = OutputFormat.table,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Border-adjusted price floor: duty = max(0, floor - import price), over a price path."""
     path = _path(mineral, prices, price, unit)
     df = price_floor(path, floor, _volume(path, volume), exempt_share=exempt_share, duty_cap=duty_cap)
     tot = totals(df, ["duty_revenue", "cost_to_importers"])
+    if xlsx is not None:
+        _path_workbook(xlsx, "price floor", path, df, tot, {"floor": floor, "exempt share": exempt_share})
     if fmt is OutputFormat.json:
         _print_path_json(path, df, tot)
         return
     _show(df, f"Price floor {floor:g} {path.unit} on {path.mineral}")
     console.print(f"total duty revenue {tot['duty_revenue']:,.2f}; cost to importers {tot['cost_to_importers']:,.2f}")
+
+
+def _path_workbook(
+    xlsx: Path, sheet: str, path: PricePath, df: pd.DataFrame, tot: dict[str, float], settings: dict[str, Any]
+) -> None:
+    """``--xlsx`` of a simulation over a price path: the periods and totals, with the path's unit and source."""
+    about = {"mineral": path.mineral, "unit": path.unit, "price source": path.source or "given on the command line"}
+    totals_frame = pd.DataFrame({"total": list(tot), "value": list(tot.values())})
+    save_workbook(xlsx, {sheet: df, "totals": totals_frame}, {**about, **settings})
 
 
 def _print_path_json(path: PricePath, df: pd.DataFrame, tot: dict[str, float]) -> None:
@@ -263,11 +293,14 @@ def subsidy_cmd(
     ] = None,
     two_sided: Annotated[bool, typer.Option("--two-sided", help="Producer pays back above the strike.")] = False,
     fmt: FormatOpt = OutputFormat.table,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Price-gap subsidy (contract for difference): cost to the budget over a price path."""
     path = _path(mineral, prices, price, unit)
     df = cfd_subsidy(path, strike, _volume(path, volume), two_sided=two_sided)
     tot = totals(df, ["budget_cost"])
+    if xlsx is not None:
+        _path_workbook(xlsx, "contract for difference", path, df, tot, {"strike": strike, "two-sided": two_sided})
     if fmt is OutputFormat.json:
         _print_path_json(path, df, tot)
         return
@@ -297,22 +330,18 @@ def stockpile_cmd(
     ] = None,
     stage: StageOpt = None,
     fmt: FormatOpt = OutputFormat.table,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Days of import cover bought by a budget, and the budget for N days of cover."""
     m = resolve_mineral(mineral)
     non_negative(price, "price")
     basis = "given with --annual-volume"
     if annual_volume is None:
-        value, codes_basis = import_value(m.key, stage)
-        if value <= 0 or price <= 0:
-            raise ConfigError(f"no 2024 US imports for {m.key}; give --annual-volume", key="annual_volume")
-        annual_volume = value / price
-        basis = (
-            f"2024 US imports for consumption of {m.key}{' at ' + stage if stage else ''} "
-            f"(USD {value:,.0f}; {codes_basis}) divided by the price (the Census table has no quantities)"
-        )
+        annual_volume, basis = import_volume(m.key, price, stage, key="--annual-volume")
     res = stockpile(m.key, price, annual_volume, budget=budget, days=days)
     out = {**res.as_dict(), "volume_basis": basis}
+    if xlsx is not None:
+        save_workbook(xlsx, {"stockpile": pd.DataFrame([out])})
     if fmt is OutputFormat.json:
         print_json(out)
         return
@@ -321,7 +350,7 @@ def stockpile_cmd(
 
 
 @minerals_app.command("reliance")
-def reliance_cmd(mineral: MineralOpt = None, fmt: FormatOpt = OutputFormat.table) -> None:
+def reliance_cmd(mineral: MineralOpt = None, fmt: FormatOpt = OutputFormat.table, xlsx: XlsxOpt = None) -> None:
     """US net import reliance (2025e), import sources (2021-24) and critical-list status (USGS MCS 2026)."""
     from supplyscope.minerals.reliance import import_reliance, import_sources, list_status
 
@@ -329,6 +358,9 @@ def reliance_cmd(mineral: MineralOpt = None, fmt: FormatOpt = OutputFormat.table
     rel, src, lst = import_reliance(), import_sources(), list_status()
     if keys is not None:
         rel, src, lst = (f[f["mineral"].isin(keys)] for f in (rel, src, lst))
+    if xlsx is not None:
+        sheets = {"lists": lst, "net import reliance": rel, "import sources": src}
+        save_workbook(xlsx, sheets, {"source": "USGS Mineral Commodity Summaries 2026"})
     if fmt is OutputFormat.json:
         print_json({"reliance": _records(rel), "sources": _records(src), "lists": _records(lst)})
         return
@@ -341,9 +373,16 @@ def reliance_cmd(mineral: MineralOpt = None, fmt: FormatOpt = OutputFormat.table
 
 
 @minerals_app.command("flags")
-def flags_cmd(stage_table: StageTableOpt = None, config: ConfigOpt = None, fmt: FormatOpt = OutputFormat.table) -> None:
+def flags_cmd(
+    stage_table: StageTableOpt = None,
+    config: ConfigOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    xlsx: XlsxOpt = None,
+) -> None:
     """Mineral-stage chokepoint flag for every HS code of the catalogue."""
     df = chokepoint_flags(stage_tables=stage_table or [], config=config)
+    if xlsx is not None:
+        save_workbook(xlsx, {"chokepoint flags": df})
     if fmt is OutputFormat.json:
         print_json({"flags": _records(df)})
         return
@@ -513,7 +552,12 @@ def report_cmd(
                         table_html(pf) + table_html(cfd),
                     )
                 )
-                annual, basis = _annual_volume(imports, key, path)
+                if path.annual_volume is not None:
+                    annual, basis = path.annual_volume, "annual_volume in the price file"
+                else:
+                    annual, basis = import_volume(
+                        key, path.prices[0], imports=imports, key=f"minerals.{key}.annual_volume"
+                    )
                 res = stockpile(key, path.prices[0], annual, budget=stockpile_budget, days=stockpile_days)
                 stock_rows.append({**res.as_dict(), "price_unit": path.unit, "volume_basis": basis})
             if stock_rows:
@@ -527,21 +571,34 @@ def report_cmd(
                         table_html(stock),
                     )
                 )
-        html_doc = render(MineralsReport(conc, cov, coalition, flags, sims))
+        html_doc = render(
+            MineralsReport(conc, cov, coalition, flags, sims, _report_inputs(stage_table, prices, config))
+        )
         out.write_text(html_doc, encoding="utf-8")
         bar.advance(task)
     console.print(f"wrote {out} ({len(html_doc):,} bytes)")
 
 
-def _annual_volume(imports: pd.DataFrame, key: str, path: PricePath) -> tuple[float, str]:
-    if path.annual_volume is not None:
-        return path.annual_volume, "annual_volume in the price file"
-    value, codes_basis = import_value(key, None, imports)
-    if value <= 0 or path.prices[0] <= 0:
-        raise ConfigError(
-            f"no 2024 US imports for {key}; set annual_volume in the price file", key=f"minerals.{key}.annual_volume"
-        )
-    return value / path.prices[0], f"2024 US import value (USD {value:,.0f}; {codes_basis}) / first price"
+def _report_inputs(stage_tables: list[Path] | None, prices: Path | None, config: Path | None) -> str:
+    """The report's "Inputs" section: every file it read, with its checksum."""
+    from supplyscope.data.sources.census_hts10 import hts10_path
+    from supplyscope.data.sources.refining import refining_path
+    from supplyscope.data.sources.usgs import mcs_world_path
+    from supplyscope.data.sources.usgs_mcs import MCS_SOURCE
+    from supplyscope.minerals.trade import TRADE_SOURCE
+    from supplyscope.report.inputs import inputs_html
+
+    files = {
+        f"{MCS_SOURCE}: world production": mcs_world_path(),
+        "refining and processing-stage shares": refining_path(),
+        TRADE_SOURCE: hts10_path(),
+        **{f"stage table {k}": p for k, p in enumerate(stage_tables or [], start=1)},
+    }
+    if prices is not None:
+        files["price paths"] = prices
+    if config is not None:
+        files["settings (country groups)"] = config
+    return inputs_html(files)
 
 
 def register(app: typer.Typer) -> None:

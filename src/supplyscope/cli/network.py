@@ -6,13 +6,25 @@ import json
 import shutil
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, console, err_console, print_json, progress
+from supplyscope.clitools import (
+    OutputFormat,
+    XlsxOpt,
+    console,
+    err_console,
+    format_option,
+    print_json,
+    progress,
+    save_workbook,
+)
 from supplyscope.errors import ConfigError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 network_app = typer.Typer(help="Supply-map templates and exports (FollowTheMoney, GraphML, BOM).", no_args_is_help=True)
 
@@ -28,9 +40,7 @@ FinalOpt = Annotated[
 def trace_command(
     graph_path: GraphArg,
     final: FinalOpt = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json (one JSON document).")] = (
-        OutputFormat.table
-    ),
+    fmt: Annotated[OutputFormat, format_option(help="table or json (one JSON document).")] = (OutputFormat.table),
     html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report.")] = None,
     screen: Annotated[bool, typer.Option("--screen/--no-screen", help="Screen every node (lists + Xinjiang).")] = True,
     alternatives: Annotated[
@@ -39,6 +49,7 @@ def trace_command(
     ] = True,
     db: Annotated[Path | None, typer.Option("--db", help="Warehouse: trade flows, extra screening lists.")] = None,
     max_paths: Annotated[int, typer.Option("--max-paths", min=1, help="Paths listed per flagged node.")] = 20,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Tier-by-tier country roll-up, chokepoints, screening flags and alternatives for a supply graph."""
     from supplyscope.data.build import ensure_built
@@ -46,6 +57,7 @@ def trace_command(
     from supplyscope.network.templates import read_graph
     from supplyscope.network.trace import trace
     from supplyscope.network.tradebasis import trade_basis
+    from supplyscope.report.inputs import input_versions
 
     with progress("reading the supply map", total=5) as step:
         graph = read_graph(graph_path, final=final)
@@ -53,9 +65,11 @@ def trace_command(
         screener, region = default_screener(db) if screen else (None, None)
         step("loading trade flows")
         trade = None
+        versions: list[dict[str, Any]] = []
         if alternatives:
             with ensure_built(db) as wh:
                 trade = trade_basis(wh)
+                versions = input_versions(wh) if html is not None else []
         step("tracing tiers")
         result = trace(graph, screener=screener, region=region, trade=trade, max_paths=max_paths)
         doc = result.to_dict()
@@ -63,12 +77,69 @@ def trace_command(
         if html is not None:
             from supplyscope.report.network import write_report
 
-            write_report(result, html)
-        err_console.print(f"HTML report written to {html}")
+            write_report(result, html, _trace_inputs(graph_path, db if screen else None, screen, versions))
+            err_console.print(f"HTML report written to {html}")
+    if xlsx is not None:
+        save_workbook(xlsx, _trace_sheets(doc), _trace_about(doc))
     if fmt is OutputFormat.json:
         print_json(doc)
         return
     _print_tables(doc)
+
+
+def _trace_inputs(graph_path: Path, db: Path | None, screen: bool, versions: list[dict[str, Any]]) -> str:
+    """The report's "Inputs" section: the supply map's file(s), the screening lists' versions, the warehouse."""
+    from supplyscope.report.inputs import file_version, versions_html
+
+    extra = []
+    if screen:
+        from supplyscope.screening.batch import list_versions
+        from supplyscope.screening.bundle import load_index
+
+        extra.append(f"screening lists: {list_versions(load_index(db).list_meta)}")
+    return versions_html([file_version("supply map", graph_path), *versions], extra)
+
+
+def _trace_about(doc: dict[str, Any]) -> dict[str, Any]:
+    g = doc["graph"]
+    return {"supply map": g["name"] or g["source"], "nodes": g["nodes"], "edges": g["edges"], "final node": g["final"]}
+
+
+def _trace_sheets(doc: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The trace's tables for ``--xlsx``: the country mix per tier (one row per tier and country), totals,
+    chokepoints and screening flags (paths joined with " -> ", one per line)."""
+    import pandas as pd
+
+    tiers = pd.DataFrame(
+        [
+            {
+                "tier": t["tier"],
+                "country": c["country"],
+                "share": c["share"],
+                "tier HHI": t["hhi"],
+                "tier unknown": t["unknown"],
+                "tier undisclosed": t["undisclosed"],
+            }
+            for t in doc["tiers"]
+            for c in t["countries"]
+        ],
+        columns=["tier", "country", "share", "tier HHI", "tier unknown", "tier undisclosed"],
+    )
+    total = pd.DataFrame(doc["total_by_country"], columns=["country", "share"])
+    chokes = pd.DataFrame(doc["chokepoints"], columns=["node", "kind", "reason"])
+    flags = pd.DataFrame(
+        [
+            {"node": f["node"], "list": f["list"], "paths": "\n".join(" -> ".join(p) for p in f["paths"])}
+            for f in doc["flags"]
+        ],
+        columns=["node", "list", "paths"],
+    )
+    return {
+        "tiers (share of inputs)": tiers,
+        "total by country": total,
+        "chokepoints": chokes,
+        "screening flags": flags,
+    }
 
 
 def _print_tables(doc: dict[str, object]) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, console, finite, print_json
+from supplyscope.clitools import OutputFormat, XlsxOpt, console, finite, format_option, print_json, save_workbook
 
 
 def _pct(x: float | None) -> str:
@@ -18,7 +18,7 @@ def _pct(x: float | None) -> str:
 def origin_command(
     bom: Annotated[Path, typer.Argument(help="Bill of materials, .json or .csv", exists=True, dir_okay=False)],
     agreement: Annotated[str | None, typer.Option(help="Agreement to test, e.g. USMCA, US-Peru TPA, UK-japan")] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json")] = OutputFormat.table,
+    fmt: Annotated[OutputFormat, format_option(help="table or json")] = OutputFormat.table,
     de_minimis_exclusions: Annotated[
         bool,
         typer.Option("--de-minimis-exclusions", help="Apply the 2024 proposal excluding 301/232 goods from de minimis"),
@@ -41,6 +41,7 @@ def origin_command(
     entry: Annotated[
         str | None, typer.Option("--date", help="Entry date YYYY-MM-DD for the duty stack (default today)")
     ] = None,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Preferential and non-preferential origin of a BOM, its US duty stack, and what flips it."""
     from supplyscope.errors import ConfigError
@@ -67,6 +68,8 @@ def origin_command(
         out["graduated_301"] = simulate_graduated_301(
             b, base_rate=base, applied_section301_rate=d0.section301 if d0 is not None else None
         )
+    if xlsx is not None:
+        save_workbook(xlsx, _origin_sheets(out), _origin_about(out, b.name or bom.name, b.hts, b.value, b.country))
     if fmt is OutputFormat.json:
         print_json(out)
         return
@@ -109,6 +112,41 @@ def origin_command(
         console.print(out["graduated_301"])
 
 
+def _frame(rows: list[dict[str, Any]], columns: list[str] | None = None) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns) if rows or columns else pd.DataFrame()
+
+
+def _origin_about(out: dict[str, Any], name: str, hts: str, value: float, country: str) -> dict[str, Any]:
+    d = out["duties"] or {}
+    return {
+        "product": name,
+        "HTS": hts,
+        "value (USD)": value,
+        "made in": country,
+        "agreement": out["agreement"] or "none tested",
+        "qualifies": out["qualifies"],
+        "rule": out["rule"],
+        "non-preferential origin": f"{out['non_preferential_origin']} ({out['non_preferential_basis']})",
+        "entry date": d.get("date", ""),
+        "total duty rate": d.get("total_rate"),
+        "duty (USD)": d.get("duty_usd"),
+        "duty stack complete": d.get("complete"),
+        "missing": d.get("missing") or "",
+    }
+
+
+def _origin_sheets(out: dict[str, Any]) -> dict[str, Any]:
+    """``--xlsx`` of ``origin``: the rule trace, the duty layers and the flips."""
+    d = out["duties"] or {}
+    return {
+        "rule trace": _frame(out["trace"], ["depth", "rule", "passed", "detail"]),
+        "duty layers": _frame(d.get("layers", [])),
+        "flips": _frame(out["flip"], ["materials", "from", "to", "value_moved_usd", "partial", "extra_cost_usd"]),
+    }
+
+
 def duty_command(
     hts10: Annotated[str, typer.Argument(help="HTS8 or HTS10, dots optional")],
     origin: Annotated[str, typer.Option(help="Country of origin, ISO3")],
@@ -128,7 +166,8 @@ def duty_command(
         str | None, typer.Option("--origin-301", help="Country of origin for Section 301 if different, ISO3")
     ] = None,
     de_minimis_exclusions: Annotated[bool, typer.Option("--de-minimis-exclusions")] = False,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json")] = OutputFormat.table,
+    fmt: Annotated[OutputFormat, format_option(help="table or json")] = OutputFormat.table,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """The US duty stack for one line on an entry date: base rate, preference, 232, 301, IEEPA, 122, de minimis."""
     from supplyscope.origin.duty import duty_stack
@@ -145,6 +184,14 @@ def duty_command(
         origin_301=origin_301,
         de_minimis_exclusions=de_minimis_exclusions,
     )
+    if xlsx is not None:
+        doc = d.to_dict()
+        about: dict[str, Any] = {
+            k: doc[k]
+            for k in ("hts10", "origin", "value", "date", "total_rate", "duty_usd", "complete", "missing")
+            if k in doc
+        }
+        save_workbook(xlsx, {"duty layers": _frame(doc["layers"])}, about)
     if fmt is OutputFormat.json:
         print_json(d.to_dict())
         return
@@ -174,7 +221,8 @@ def coverage_command(
     rules: Annotated[
         Path | None, typer.Option("--rules", exists=True, help="Also report a rule set of your own (YAML)")
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json")] = OutputFormat.table,
+    fmt: Annotated[OutputFormat, format_option(help="table or json")] = OutputFormat.table,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Rule coverage per agreement: US FTAs (share of HS6 with a compiled rule) and UK schemes."""
     from supplyscope.origin.agreements import agreement_coverage, load_agreement, us_fta_coverage
@@ -185,6 +233,12 @@ def coverage_command(
     if rules is not None:
         us.append({**agreement_coverage(load_agreement(rules)), "unsupported": None})
     cov["us_agreements"] = us
+    if xlsx is not None:
+        reasons = _frame(
+            [{"reason": r, "rule sets": n} for r, n in cov["unsupported_reasons"]], ["reason", "rule sets"]
+        )
+        sheets = {"US agreements": _frame(us), "UK schemes": _frame(cov["schemes"]), "UK unsupported": reasons}
+        save_workbook(xlsx, sheets, {k: v for k, v in cov["total"].items()})
     if fmt is OutputFormat.json:
         print_json(cov)
         return

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from rich.progress import MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
-from supplyscope.clitools import OutputFormat, console, err_console, finite, print_json
+from supplyscope.clitools import (
+    OutputFormat,
+    XlsxOpt,
+    console,
+    err_console,
+    finite,
+    format_option,
+    print_json,
+    save_workbook,
+)
 from supplyscope.errors import ConfigError
 
 if TYPE_CHECKING:  # Typer vendors click; its Context is only named for the type checker
@@ -23,6 +35,32 @@ DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Warehouse with lists loaded by `supplyscope lists load` (added to the bundled lists)."),
 ]
+
+
+class JsonRowsDocument:
+    """The ``{"rows": [...], ...}`` document `screen --format json` streams to ``out``.
+
+    Its opening is written with the first row, so bad input found before any row is screened (a
+    malformed or undecodable row in the first batch) leaves ``out`` empty; a failure after rows were
+    written closes the document with ``"complete": false`` and an ``"error"`` member, so ``out`` holds
+    valid JSON or nothing. The one-line error still goes to stderr and sets the exit code.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.opened = False
+
+    def write(self, s: str) -> int:
+        if not self.opened:
+            self.out.write('{"rows": [\n')
+            self.opened = True
+        return self.out.write(s)
+
+    def fail(self, exc: BaseException) -> None:
+        if self.opened:
+            import json
+
+            self.out.write(f'\n],\n"complete": false,\n"error": {json.dumps(str(exc), ensure_ascii=False)}\n}}\n')
 
 
 class ListFormat(StrEnum):
@@ -73,12 +111,14 @@ def screen(
         typer.Option("--threshold", min=0, max=1, callback=finite, help="Hit threshold, 0..1 (default 0.7)."),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write every row and its hits to this CSV.")] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json (streamed JSON document).")] = (
-        OutputFormat.table
-    ),
+    fmt: Annotated[OutputFormat, format_option(help="table or json (streamed JSON document).")] = (OutputFormat.table),
     audit: AuditOption = None,
     db: DbOption = None,
     encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of FILE.")] = "utf-8",
+    xlsx: Annotated[
+        Path | None,
+        typer.Option("--xlsx", dir_okay=False, help="Also write every row and its hits (as --out) to this workbook."),
+    ] = None,
 ) -> None:
     """Screen a supplier CSV against the screening lists and flag Xinjiang addresses (streamed in batches)."""
     import json
@@ -99,18 +139,30 @@ def screen(
     lists = index.list_meta
     th = DEFAULT_THRESHOLD if threshold is None else threshold
     audit_path = audit or default_audit_path()
-    if fmt is OutputFormat.json:
-        sys.stdout.write('{"rows": [\n')
-        run = screen_stream(index, rows, threshold=threshold, out=out, json_sink=sys.stdout, keep_shown=0)
-        sys.stdout.write("\n],\n")
-    else:
-        with Progress(
-            TextColumn("screening"), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=True
-        ) as bar:
-            task = bar.add_task("screening", total=None)
-            run = screen_stream(
-                index, rows, threshold=threshold, out=out, progress=lambda n: bar.update(task, advance=n)
-            )
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise ConfigError(f"{xlsx}: the workbook name must end in .xlsx", key="--xlsx")
+    with _results_csv(out, xlsx) as rows_csv:
+        if fmt is OutputFormat.json:
+            doc = JsonRowsDocument(sys.stdout)
+            try:
+                run = screen_stream(index, rows, threshold=threshold, out=rows_csv, json_sink=doc, keep_shown=0)
+            except Exception as exc:
+                doc.fail(exc)
+                raise
+            doc.write("")  # opens the document when there were no rows
+            sys.stdout.write("\n],\n")
+        else:
+            with Progress(
+                TextColumn("screening"), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=True
+            ) as bar:
+                task = bar.add_task("screening", total=None)
+                run = screen_stream(
+                    index, rows, threshold=threshold, out=rows_csv, progress=lambda n: bar.update(task, advance=n)
+                )
+        if xlsx is not None and rows_csv is not None:
+            _screen_workbook(xlsx, rows_csv, file, th, lists, run.counts)
+        if out is None:
+            run.output_sha256 = None  # the CSV was only the workbook's staging file
     record = audit_log.append(
         audit_path,
         {
@@ -173,6 +225,49 @@ def screen(
         console.print(f"[bold yellow]'no match' is not clearance. {cav}[/]", highlight=False)
 
 
+EXCEL_ROWS = 1_048_576
+"""Rows in an Excel sheet, the header included."""
+
+
+@contextmanager
+def _results_csv(out: Path | None, xlsx: Path | None) -> Iterator[Path | None]:
+    """Where the streamed results CSV goes: ``--out``, else (for ``--xlsx`` only) a temporary file."""
+    if out is not None or xlsx is None:
+        yield out
+        return
+    with tempfile.TemporaryDirectory(prefix="supplyscope-screen-") as tmp:
+        yield Path(tmp) / "results.csv"
+
+
+def _screen_workbook(
+    xlsx: Path, rows_csv: Path, file: Path, threshold: float, lists: list[dict[str, Any]], counts: dict[str, int]
+) -> None:
+    """``--xlsx``: the results CSV as a sheet (text as written), with the lists' versions and caveat."""
+    import pandas as pd
+
+    from supplyscope.screening.batch import caveat, list_versions
+
+    frame = pd.read_csv(rows_csv, dtype=str, keep_default_na=False)
+    if len(frame) >= EXCEL_ROWS:
+        raise ConfigError(
+            f"{len(frame):,} result lines do not fit one Excel sheet ({EXCEL_ROWS - 1:,}); use --out FILE.csv",
+            key="--xlsx",
+        )
+    for col in ("row", "rank"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
+    frame["score"] = pd.to_numeric(frame["score"], errors="coerce")
+    frame["xinjiang_flag"] = frame["xinjiang_flag"] == "True"
+    about = {
+        "input": str(file),
+        "threshold": threshold,
+        "list versions": list_versions(lists),
+        "caveat": caveat(lists) or "none",
+        "'no match'": "is not clearance",
+        **{f"count: {k}": v for k, v in counts.items()},
+    }
+    save_workbook(xlsx, {"screening results": frame}, about)
+
+
 def default_audit_path() -> Path:
     from supplyscope.screening.audit import default_audit_path as path
 
@@ -198,7 +293,7 @@ def review(
         ),
     ] = None,
     audit: AuditOption = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    fmt: Annotated[OutputFormat, format_option()] = OutputFormat.table,
 ) -> None:
     """Record analyst decisions on hits (cleared, escalated, confirmed) in the audit log."""
     from supplyscope.screening import review as rv
@@ -260,7 +355,8 @@ def verify(
 @lists_app.command("info")
 def lists_info(
     db: DbOption = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    fmt: Annotated[OutputFormat, format_option()] = OutputFormat.table,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Each list's version, entry and alias counts, and caveats (the bundled UFLPA list is partial)."""
     from supplyscope.screening.bundle import bundled_meta, warehouse_entities
@@ -298,6 +394,10 @@ def lists_info(
                     "caveat": "",
                 }
             )
+    if xlsx is not None:
+        import pandas as pd
+
+        save_workbook(xlsx, {"screening lists": pd.DataFrame(lists)})
     if fmt is OutputFormat.json:
         print_json({"lists": lists})
         return
@@ -336,7 +436,7 @@ def lists_load(
     ] = None,
     version: Annotated[str | None, typer.Option("--version", help="List version/date to record.")] = None,
     encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of FILE.")] = "utf-8",
-    out_format: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = OutputFormat.table,
+    out_format: Annotated[OutputFormat, format_option(help="table or json.")] = OutputFormat.table,
 ) -> None:
     """Load a list into the warehouse's screening_entities table (all rows or none)."""
     from supplyscope.data.warehouse import Warehouse, file_checksum

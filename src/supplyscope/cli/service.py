@@ -11,7 +11,7 @@ from supplyscope.alerts.auth import Role
 from supplyscope.alerts.disclosure import load_rules
 from supplyscope.alerts.releases import ReleasePolicy, cut_release, published_release
 from supplyscope.alerts.storage import open_store
-from supplyscope.clitools import OutputFormat, console, print_json
+from supplyscope.clitools import OutputFormat, console, format_option, print_json
 from supplyscope.errors import DataError, NotFoundError
 from supplyscope.service.settings import ServiceSettings, default_db
 
@@ -19,7 +19,7 @@ DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Alert store: sqlite:///path (default <home>/alerts.sqlite3) or postgresql://..."),
 ]
-FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table or json")]
+FormatOption = Annotated[OutputFormat, format_option(help="table or json")]
 
 alerts_app = typer.Typer(
     help="Disruption alerts: users, migrations, releases and audit verification.", no_args_is_help=True

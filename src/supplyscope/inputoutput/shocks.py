@@ -142,6 +142,19 @@ class ShockResult:
         """Σ value-added loss under the Ghosh (forward-linkage) indicator."""
         return float((self.va_ratio * self.supply).sum())
 
+    def country_va_loss(self, country: str) -> float:
+        """``country``'s part of :attr:`total_va_loss`."""
+        return float((self.va_ratio * self.supply)[self.table.regions == country].sum())
+
+    def headline(self, unit: str, country: str | None = None) -> str:
+        """The one-line result: a forward-linkage indicator under fixed coefficients, not a forecast."""
+        part = "" if country is None else f", of which {self.country_va_loss(country):,.1f} in {country}"
+        return (
+            f"{self.scenario.name}: world value-added loss {self.total_va_loss:,.1f} ({unit}){part}; gross output "
+            f"{self.total_output_loss:,.1f} summed over all tiers. Forward-linkage (Ghosh) indicator under "
+            "fixed coefficients, not a forecast."
+        )
+
     @property
     def total_output_loss(self) -> float:
         """Σ supply-driven output loss."""

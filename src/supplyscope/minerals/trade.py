@@ -16,6 +16,7 @@ import pandas as pd
 
 from supplyscope.codes.minerals import HsCode, HsLine, load_hs_codes, load_hs_lines
 from supplyscope.data.sources.census_hts10 import TRADE_FILE, TRADE_SOURCE, read_hs6_imports, read_hts10_imports
+from supplyscope.errors import ConfigError
 
 IMPORT_COLUMNS = ["mineral", "stage", "hs6", "hts10", "shared", "partner", "value_usd", "basis"]
 
@@ -27,6 +28,7 @@ __all__ = [
     "TRADE_FILE",
     "TRADE_SOURCE",
     "import_value",
+    "import_volume",
     "load_mineral_imports",
     "mineral_imports",
     "mineral_lines",
@@ -110,3 +112,29 @@ def import_value(mineral: str, stage: str | None = None, imports: pd.DataFrame |
     if shared:
         text += f"; {', '.join(shared)} also cover other minerals, so the value is an upper bound"
     return float(per["value_usd"].sum()), text
+
+
+def import_volume(
+    mineral: str,
+    price: float,
+    stage: str | None = None,
+    imports: pd.DataFrame | None = None,
+    *,
+    key: str = "annual_volume",
+) -> tuple[float, str]:
+    """Annual import quantity implied by the 2024 US import value at ``price``, and that basis as text.
+
+    The Census table has values only, so quantity = value / price; a ``ConfigError`` naming ``key`` (the
+    setting that would supply the volume instead) when there are no imports or no positive price.
+    """
+    if not price > 0:
+        raise ConfigError(f"a price > 0 is needed to turn the import value of {mineral} into a volume", key=key)
+    value, codes = import_value(mineral, stage, imports)
+    if value <= 0:
+        raise ConfigError(f"no 2024 US imports for {mineral}; give the annual import volume", key=key)
+    where = f" at {stage}" if stage else ""
+    basis = (
+        f"2024 US imports for consumption of {mineral}{where} (USD {value:,.0f}; {codes}) divided by the price "
+        "(the Census table has no quantities)"
+    )
+    return value / price, basis

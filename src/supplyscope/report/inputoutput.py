@@ -16,7 +16,15 @@ SHARES = ("face_value", "look_through", "output_loss_share", "inoperability")
 """Columns that are 0–1 shares, shown as percentages."""
 
 
-def _page(title: str, intro: str, figures: list[go.Figure], tables: list[tuple[str, pd.DataFrame]], source: str) -> str:
+def _page(
+    title: str,
+    intro: str,
+    figures: list[go.Figure],
+    tables: list[tuple[str, pd.DataFrame]],
+    source: str,
+    inputs: str = "",
+) -> str:
+    """The page; ``inputs`` is the "Inputs" section (:func:`supplyscope.report.inputs.inputs_html`)."""
     parts = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:13px}"
@@ -30,6 +38,7 @@ def _page(title: str, intro: str, figures: list[go.Figure], tables: list[tuple[s
     for caption, table in tables:
         parts.append(f"<h3>{html.escape(caption)}</h3>")
         parts.append(table_html(table, percent=tuple(c for c in SHARES if c in table.columns)))
+    parts.append(inputs)
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -64,7 +73,13 @@ def exposure_heatmap(full: pd.DataFrame, country: str, sources: int = 15) -> go.
 
 
 def exposure_report(
-    full: pd.DataFrame, country: str, source: str, unit: str, out: Path, table_name: str = "OECD ICIO"
+    full: pd.DataFrame,
+    country: str,
+    source: str,
+    unit: str,
+    out: Path,
+    table_name: str = "OECD ICIO",
+    inputs: str = "",
 ) -> Path:
     """Bar chart face value vs look-through for ``source``, heat map for all sources, and the table."""
     one = full[full["source"] == source]
@@ -91,11 +106,14 @@ def exposure_report(
         [bars, exposure_heatmap(full, country)],
         [(f"{country} industries: exposure to {source} (share of inputs)", one.drop(columns="source"))],
         f"{table_name} inter-country input-output table; exposure computed by supplyscope",
+        inputs,
     )
     return write_html(out, text)
 
 
-def shock_report(results: list[ShockResult], top: int, unit: str, out: Path, country: str | None = None) -> Path:
+def shock_report(
+    results: list[ShockResult], top: int, unit: str, out: Path, country: str | None = None, inputs: str = ""
+) -> Path:
     """One stacked bar chart (direct vs indirect supply-driven loss) and one table per scenario."""
     figures: list[go.Figure] = []
     tables: list[tuple[str, pd.DataFrame]] = []
@@ -127,4 +145,5 @@ def shock_report(results: list[ShockResult], top: int, unit: str, out: Path, cou
         "(fixed value-added ratios) do not. Inoperability is the supply-side IIM share of output lost."
     )
     name = results[0].table.name if results else "input-output table"
-    return write_html(out, _page("Shock scenarios", intro, figures, tables, f"{name}; losses computed by supplyscope"))
+    source = f"{name}; losses computed by supplyscope"
+    return write_html(out, _page("Shock scenarios", intro, figures, tables, source, inputs))

@@ -29,6 +29,7 @@ td:first-child,th:first-child{text-align:left}.note{color:#555;font-size:.85rem}
 Trade: US Census imports for consumption, 2024. Stages without data are reported as unavailable.</p>
 {% for s in sections %}<h2>{{ s.heading }}</h2>{% if s.text %}<p class="note">{{ s.text }}</p>{% endif %}
 {% if s.figure %}{{ s.figure | safe }}{% endif %}{% if s.table %}{{ s.table | safe }}{% endif %}{% endfor %}
+{{ inputs | safe }}
 </body></html>"""
 
 
@@ -51,6 +52,8 @@ class MineralsReport:
     coalition: str = ""
     flags: pd.DataFrame | None = None
     simulations: list[Section] = field(default_factory=list)
+    inputs: str = ""
+    """The "Inputs" section (:func:`supplyscope.report.inputs.inputs_html`)."""
 
 
 def bar_figure(df: pd.DataFrame, x: str, ys: list[str], title: str) -> str:
@@ -147,5 +150,6 @@ def render(report: MineralsReport) -> str:
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         production_source=src,
         sections=sections,
+        inputs=report.inputs,
         plotly_js=plotly.offline.get_plotlyjs(),
     )

@@ -57,6 +57,7 @@ final product. Shares are fractions of the final product's purchased inputs.</p>
 {% for a in doc.alternatives %}<tr><td>{{ a.hs6 }}</td><td>{{ a.basis }}</td><td>{{ a.current|join(", ") }}</td>
 <td>{% for c in a.countries %}{{ c.country }} {{ c.share|pct }}{{ ", " if not loop.last }}{% endfor %}</td></tr>
 {% endfor %}</table>{% endif %}
+{{ inputs }}
 </body></html>
 """
 )
@@ -188,13 +189,22 @@ def figure(result: TraceResult, *, max_nodes: int = 3000) -> go.Figure:
     return fig
 
 
-def render(result: TraceResult) -> str:
-    """The report as one HTML string with plotly.js inlined."""
+def render(result: TraceResult, inputs: str = "") -> str:
+    """The report as one HTML string with plotly.js inlined; ``inputs`` is the "Inputs" section's HTML."""
     doc = result.to_dict()
     fig_html = pio.to_html(figure(result), include_plotlyjs=True, full_html=False)
     title = f"Supply map: {result.graph.name or result.graph.final}"
-    return str(_TEMPLATE.render(title=title, doc=doc, g=doc["graph"], figure=markupsafe.Markup(fig_html)))
+    return str(
+        _TEMPLATE.render(
+            title=title,
+            doc=doc,
+            g=doc["graph"],
+            figure=markupsafe.Markup(fig_html),
+            inputs=markupsafe.Markup(inputs),
+        )
+    )
 
 
-def write_report(result: TraceResult, path: Path) -> None:
-    path.write_text(render(result), encoding="utf-8")
+def write_report(result: TraceResult, path: Path, inputs: str = "") -> None:
+    """Write :func:`render` to ``path``."""
+    path.write_text(render(result, inputs), encoding="utf-8")

@@ -16,7 +16,7 @@ _MAX_SHEET = 31  # Excel's limit on a sheet name
 def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], about: Mapping[str, Any] | None = None) -> Path:
     """Write each frame to its own sheet (header frozen, columns sized) and ``about`` to a first "about" sheet.
 
-    Missing values are left as empty cells, never the text ``<NA>``.
+    Missing values are left as empty cells, never the text ``<NA>``; lists and mappings are written as text.
     """
     if path.suffix.lower() != ".xlsx":
         raise ConfigError(f"{path}: the workbook name must end in .xlsx", key="--xlsx")
@@ -30,8 +30,17 @@ def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], about: Mappin
     return path
 
 
+def _cell(value: Any) -> Any:
+    """A value Excel can hold: a list becomes "a; b", a mapping "k: v; ...", anything else stays."""
+    if isinstance(value, list | tuple | set):
+        return "; ".join(str(_cell(v)) for v in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_cell(v)}" for k, v in value.items())
+    return value
+
+
 def _sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame) -> None:
-    clean = frame.astype(object).where(frame.notna(), None)
+    clean = frame.astype(object).where(frame.notna(), None).map(_cell)
     title = name[:_MAX_SHEET]
     clean.to_excel(writer, sheet_name=title, index=False)
     ws = writer.sheets[title]

@@ -37,7 +37,7 @@ from supplyscope.service.state import state
 router = APIRouter(include_in_schema=False)
 
 ISO3 = r"^[A-Z]{3}$"
-UPLOAD_PATHS = ("/screening", "/supply-map")
+UPLOAD_PATHS = ("/screening", "/supply-map", "/duty/origin")
 """POST paths that take a file; the app gives them ``ServiceSettings.max_upload_bytes`` instead of the body limit."""
 MAX_ROWS = 200
 """Rows shown in a result table; the CLI writes the full result."""
@@ -62,6 +62,8 @@ async def _compute(
 
 
 NUMBER = r"^(\d{1,15}(\.\d{0,6})?)?$"
+PRICES = r"^(\s*\d{1,15}(\.\d{0,6})?\s*(,\s*\d{1,15}(\.\d{0,6})?\s*){0,39})?$"
+"""A price path in a GET form: up to 40 non-negative numbers separated by commas."""
 """An optional non-negative number in a GET form: browsers send an empty field as ``name=``."""
 
 
@@ -157,9 +159,7 @@ async def exposure_page(
         res = run_scenarios(table, [scenario], methods=("ghosh", "leontief"))[0]
         return {
             "name": name,
-            "total_va_loss": res.total_va_loss,
-            "total_output_loss": res.total_output_loss,
-            "country_va_loss": float((res.va_ratio * res.supply)[table.regions == country].sum()),
+            "headline": res.headline(table.unit, country),
             "summary": _records(res.summary(country)),
             "impacts": _records(res.top(top, None).drop(columns=["output"])),
             "notes": list(res.notes),
@@ -241,7 +241,82 @@ async def duty_page(
         except (ApiError, SupplyscopeError) as exc:
             return _problem(request, user, exc)
     values = {"hts": hts, "origin": origin, "value": value, "date": date, "quantity": quantity, "unit": unit}
-    return render(request, "duty.html", user, result=result, values={**values, "agreement": agreement})
+    return _duty(request, user, result=result, values={**values, "agreement": agreement})
+
+
+def _duty(request: Request, session: PageSession, **ctx: Any) -> HTMLResponse:
+    """The duty page: the one-line calculator and the BOM origin calculator (with its agreements)."""
+    from supplyscope.origin.agreements import available_agreements
+
+    ctx.setdefault("result", None)
+    ctx.setdefault("values", {"hts": "", "origin": "CHN", "value": 1000.0, "date": "", "quantity": "", "unit": ""})
+    ctx.setdefault("bom", None)
+    ctx.setdefault("bom_values", {"agreement": "", "date": "", "text": ""})
+    limit = state(request).settings.max_upload_bytes
+    return render(request, "duty.html", session, agreements=available_agreements(), limit=limit, **ctx)
+
+
+DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})?$")
+
+
+@router.post("/duty/origin", response_class=HTMLResponse)
+async def origin_calculator(request: Request, user: PageUser) -> Response:
+    """Origin of an uploaded or pasted BOM under an agreement, and its duty stack on an entry date.
+
+    The same ``origin.report.evaluate_bom`` as ``supplyscope origin BOM --agreement A --date D``.
+    """
+    if user is None:
+        return _login_redirect(request)
+    from supplyscope.origin.agreements import available_agreements
+
+    try:
+        form = await request.form(max_files=1, max_fields=20)
+    except (HTTPException, MultiPartException, ValueError):
+        return _problem(request, user, DataError("is not a valid multipart form", source="upload", field="body"))
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    if not csrf_ok(request, fields.get("csrf"), user.csrf):
+        return _forbidden(request, user)
+    agreement, date, text = fields.get("agreement", ""), fields.get("date", ""), fields.get("bom", "").strip()
+    if agreement and agreement not in available_agreements():
+        return _problem(request, user, DataError(f"unknown agreement {agreement!r}", source="form", field="agreement"))
+    if not DATE.match(date):
+        return _problem(request, user, DataError("must be YYYY-MM-DD", source="form", field="date"))
+    upload = form.get("file")
+    if upload is not None and not isinstance(upload, str) and upload.filename:
+        name, data = upload.filename, await upload.read()
+        suffix = ".csv" if name.lower().endswith(".csv") else ".json"
+    elif text:
+        name, data = "the pasted BOM", text.encode("utf-8")
+        suffix = ".json" if text.startswith(("{", "[")) else ".csv"
+    else:
+        return _problem(request, user, DataError("choose a BOM file or paste one", source="form", field="bom"))
+    if not data:
+        return _problem(request, user, DataError("the file is empty", source=name, field="file"))
+    folder = Path(tempfile.mkdtemp(prefix="supplyscope-bom-"))
+    path = folder / f"bom{suffix}"
+    path.write_bytes(data)
+
+    def run() -> dict[str, Any]:
+        from supplyscope.origin.bom import load_bom
+        from supplyscope.origin.report import evaluate_bom
+
+        try:
+            bom = load_bom(path)
+        except DataError as exc:
+            raise _renamed(exc, name) from None
+        out: dict[str, Any] = evaluate_bom(bom, agreement or None, on=date or None).to_dict()
+        out["bom"] = {"name": bom.name or name, "hts": bom.hts, "value": bom.value, "country": bom.country}
+        return out
+
+    key = ("origin", hashlib.sha256(data).hexdigest(), suffix, agreement, date)
+    try:
+        result = await _compute(request, user, key, run)
+    except (ApiError, SupplyscopeError) as exc:
+        return _problem(request, user, exc)
+    finally:
+        _discard(path)
+    values = {"agreement": agreement, "date": date, "text": text}
+    return _duty(request, user, bom=result, bom_values=values)
 
 
 # -- minerals ---------------------------------------------------------------------------------------
@@ -255,11 +330,20 @@ async def minerals_page(
     coalition: Annotated[str, Query(pattern=r"^[a-z_]{1,40}$")] = "like_minded",
     price_text: Annotated[str, Query(alias="price", pattern=NUMBER)] = "",
     budget_text: Annotated[str, Query(alias="budget", pattern=NUMBER)] = "",
+    path_text: Annotated[str, Query(alias="prices", pattern=PRICES, max_length=400)] = "",
+    floor_text: Annotated[str, Query(alias="floor", pattern=NUMBER)] = "",
+    strike_text: Annotated[str, Query(alias="strike", pattern=NUMBER)] = "",
+    volume_text: Annotated[str, Query(alias="volume", pattern=NUMBER)] = "",
+    unit: Annotated[str, Query(pattern=r"^[A-Za-z0-9$/ .-]{0,30}$")] = "USD per unit",
+    two_sided: Annotated[str, Query(pattern=r"^(on)?$")] = "",
 ) -> Response:
-    """Stage concentration and coalition coverage of one mineral (or all), and the stockpile simulator."""
+    """Stage concentration and coalition coverage of one mineral (or all), and the stockpile, price-floor and
+    contract-for-difference simulators (the same ``minerals.policy`` functions as ``supplyscope minerals``)."""
     if user is None:
         return _login_redirect(request)
     price, budget = _optional(price_text), _optional(budget_text)
+    floor, strike, volume = _optional(floor_text), _optional(strike_text), _optional(volume_text)
+    prices = tuple(float(p) for p in path_text.split(",") if p.strip())
 
     def run() -> dict[str, Any]:
         from supplyscope.data.sources.usgs_mcs import load_production
@@ -280,21 +364,43 @@ async def minerals_page(
     def run_stockpile() -> dict[str, Any]:
         from supplyscope.codes.minerals import resolve_mineral
         from supplyscope.minerals.policy import stockpile
-        from supplyscope.minerals.trade import import_value
+        from supplyscope.minerals.trade import import_volume
 
         assert price is not None
         m = resolve_mineral(mineral)
-        imports, basis = import_value(m.key, None)
-        if imports <= 0:
-            raise DataError(f"no 2024 US imports for {m.key}", source="form", field="mineral")
-        res = stockpile(m.key, price, imports / price, budget=budget)
-        return {**res.as_dict(), "volume_basis": f"2024 US imports USD {imports:,.0f} ({basis}) / price"}
+        volume, basis = import_volume(m.key, price, key="mineral")
+        res = stockpile(m.key, price, volume, budget=budget)
+        return {**res.as_dict(), "volume_basis": basis}
+
+    def run_path() -> dict[str, Any]:
+        from supplyscope.codes.minerals import resolve_mineral
+        from supplyscope.minerals.policy import PricePath, cfd_subsidy, price_floor, totals
+
+        assert volume is not None
+        m = resolve_mineral(mineral)
+        path = PricePath(m.key, tuple(str(i + 1) for i in range(len(prices))), prices, unit)
+        out: dict[str, Any] = {"mineral": m.key, "unit": unit, "volume": volume}
+        if floor is not None:
+            pf = price_floor(path, floor, volume)
+            out["floor"] = {"at": floor, "periods": _records(pf), "totals": totals(pf, ["duty_revenue"])}
+        if strike is not None:
+            cfd = cfd_subsidy(path, strike, volume, two_sided=bool(two_sided))
+            out["cfd"] = {"at": strike, "periods": _records(cfd), "totals": totals(cfd, ["budget_cost"])}
+        return out
 
     try:
         doc = await _compute(request, user, ("minerals", mineral, coalition), run)
         pile = None
         if mineral and price:
             pile = await _compute(request, user, ("stockpile", mineral, price, budget), run_stockpile)
+        sim = None
+        if prices or floor is not None or strike is not None:
+            if not mineral:
+                raise DataError("choose one mineral for the price simulators", source="form", field="mineral")
+            if not prices or volume is None or (floor is None and strike is None):
+                raise DataError("give prices, a volume and a floor or a strike", source="form", field="prices")
+            key = ("price-path", mineral, prices, floor, strike, volume, unit, two_sided)
+            sim = await _compute(request, user, key, run_path)
     except (ApiError, SupplyscopeError) as exc:
         return _problem(request, user, exc)
     from supplyscope.codes.minerals import load_catalog
@@ -306,6 +412,15 @@ async def minerals_page(
         user,
         doc=doc,
         pile=pile,
+        sim=sim,
+        sim_values={
+            "prices": path_text,
+            "floor": floor_text,
+            "strike": strike_text,
+            "volume": volume_text,
+            "unit": unit,
+            "two_sided": bool(two_sided),
+        },
         mineral=mineral,
         coalition=coalition,
         price=price,

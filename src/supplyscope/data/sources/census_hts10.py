@@ -22,6 +22,11 @@ TRADE_SOURCE = "US Census Bureau, imports for consumption 2024 (HS10 by partner)
 LINE_COLUMNS = ["hts10", "hs6", "description", "partner", "value_usd"]
 
 
+def hts10_path(path: Path | str | None = None) -> Path:
+    """``path``, or the bundled Census HTS10 import table."""
+    return Path(path) if path is not None else bundled(TRADE_FILE)
+
+
 def net_eu27(frame: pd.DataFrame, *, key: str = "hs6", source: str = TRADE_SOURCE) -> pd.DataFrame:
     """Replace each EU27 value by EU27 minus SVK (same ``key`` code); SVK above EU27 is a data error."""
     svk = frame[frame["partner"] == "SVK"].groupby(key)["value_usd"].sum()
@@ -47,7 +52,7 @@ def read_hts10_imports(
 
     Columns :data:`LINE_COLUMNS`; ``hs6`` / ``hts10`` keep only those codes.
     """
-    target = Path(path) if path is not None else bundled(TRADE_FILE)
+    target = hts10_path(path)
     cols = ["partner_iso3", "hts10", "hs6", "description", "imports_for_consumption_usd"]
     df = pd.read_parquet(target, columns=cols)
     if hs6 is not None:
