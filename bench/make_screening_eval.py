@@ -11,7 +11,8 @@ aircraft tail numbers with or without the hyphen; person names reordered. Hard n
 words recombined the way neighbouring firms are named (same place and industry words, another
 distinctive word), sister firms in another place, other numbers, one-word person names used as
 company names, initials of listed names, and the Fortune Global 500 names in
-``bench/data/fortune_global_500_names.txt``. SYNTHETIC: the variants and negatives are generated,
+``bench/data/fortune_global_500.csv``, each with its headquarters country (as a compliance team
+screens a supplier; empty where the file leaves it empty). SYNTHETIC: the variants and negatives are generated,
 the names they start from are real.
 
 Entities are split 50/50 into ``train`` and ``test`` by a seeded shuffle, so no test entity is
@@ -34,7 +35,7 @@ from supplyscope.screening.vocab import PLACES as PLACE_WORDS
 SEED = 20261201
 ROOT = Path(__file__).resolve().parent
 OUT = ROOT / "screening_eval.csv"
-FG500 = ROOT / "data" / "fortune_global_500_names.txt"
+FG500 = ROOT / "data" / "fortune_global_500.csv"
 COLUMNS = ("query_id", "kind", "label", "query", "country", "entity_type", "identifiers", "target", "split")
 
 ABBREV = {
@@ -108,6 +109,12 @@ def person_variants(name: str) -> list[tuple[str, str]]:
         last, first = (x.strip() for x in name.split(",", 1))
         return [("person_reordered", f"{first} {last}".title())]
     return [("person_case", name.title())]
+
+
+def read_fg500(path: Path = FG500) -> list[dict[str, str]]:
+    """The Fortune Global 500 rows (``name``, ``country``) of ``path``, skipping its ``#`` comment lines."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
 
 
 def main() -> None:
@@ -184,13 +191,13 @@ def main() -> None:
             w.strip(",.()").title()
             for n in orgs["name"]
             for w in str(n).split()
-            if len(w) >= 5 and (t := word_token(w)) and df_tok.get(t, 0) <= 2
+            if len(w) >= 5 and (tok := word_token(w)) and df_tok.get(tok, 0) <= 2
         }
     )
     for _, r in pd.concat([uflpa, sdn_orgs.head(250)]).iterrows():
         sp = split[r["entity_id"]]
         words = str(r["name"]).split()
-        scored = [(df_tok.get(t, 0), i) for i, w in enumerate(words) if (t := word_token(w))]
+        scored = [(df_tok.get(tok, 0), i) for i, w in enumerate(words) if (tok := word_token(w))]
         if len(scored) >= 2:
             i = min(scored)[1]
             neighbour = " ".join([*words[:i], rng.choice(vocab), *words[i + 1 :]])
@@ -217,9 +224,8 @@ def main() -> None:
                 "",
                 split[r["entity_id"]],
             )
-    for line in FG500.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            add("fortune_global_500", 0, line.strip(), "", "test")
+    for company in read_fg500():
+        add("fortune_global_500", 0, company["name"], "", "test", company["country"])
 
     with OUT.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)

@@ -290,3 +290,24 @@ def test_docs_example_file(data_dir: Path, tmp_path: Path) -> None:
         "no match",
     ]
     assert [r["xinjiang_flag"] for r in rows] == [False, True, True, True, False, False, True, False, False, False]
+
+
+def test_json_output_is_valid_or_empty_when_input_is_malformed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    audit = str(tmp_path / "a.jsonl")
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("name,country\nAcme,US\nBeta,US,extra\n", encoding="utf-8")
+    res = runner.invoke(app, ["screen", str(ragged), "--format", "json", "--audit", audit])
+    assert isinstance(res.exception, DataError) and res.exception.row == 3
+    assert res.stdout == ""  # the bad row is in the first batch: nothing was written
+    # a bad row after a first batch was already streamed: the document is closed, marked incomplete
+    import supplyscope.screening.batch as batch
+
+    monkeypatch.setattr(batch, "BATCH_ROWS", 2)
+    late = tmp_path / "late.csv"
+    late.write_text("name,country\nAcme,US\nBeta,US\nGamma,US\nDelta,US,extra\n", encoding="utf-8")
+    res = runner.invoke(app, ["screen", str(late), "--format", "json", "--audit", audit])
+    assert isinstance(res.exception, DataError) and res.exception.row == 5
+    doc = json.loads(res.stdout)
+    assert [r["input"] for r in doc["rows"]] == ["Acme", "Beta"]
+    assert doc["complete"] is False
+    assert doc["error"] == str(res.exception) and "row 5" in doc["error"]

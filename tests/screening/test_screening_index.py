@@ -88,6 +88,20 @@ def test_country_mismatch_lowers_and_match_raises_the_score(index: ScreeningInde
     assert "country BRA not among HKG" in other.explanation
 
 
+def test_website_cctld_is_country_evidence_and_a_conflict_removes_the_exact_floor(index: ScreeningIndex) -> None:
+    from supplyscope.screening.cctld import web_countries
+
+    assert web_countries("Website www.example.gov.sy; Email Address info@example.ir.") == ["SYR", "IRN"]
+    assert web_countries("Website www.example.com; http://example.io; a@b.org") == []  # generic: no country
+    listed = index.entities.set_index("entity_id").loc["SDN:17243"]  # a real entry with only a website
+    assert "gov.sy" in listed["remarks"] and len(listed["countries"]) == 0
+    name = str(listed["name"])
+    plain, same, other = (top(index, name, country=c, threshold=0.0) for c in (None, "SYR", "CHN"))
+    assert plain and same and plain.score >= 0.95 and same.score >= plain.score  # exact name: missing is neutral
+    assert other and other.score < DEFAULT_THRESHOLD  # the same exact name in another country
+    assert "country CHN not among SYR" in other.explanation
+
+
 def test_score_is_the_documented_logistic_combination(index: ScreeningIndex) -> None:
     q, c = normalize_name("Camel Grp"), normalize_name("Camel Group Co., Ltd.")
     score, values = evaluate(Pair(index._side(q), index._side(c)))
@@ -129,6 +143,17 @@ def test_screen_many_keeps_order_and_length(index: ScreeningIndex) -> None:
     assert res[1] == [] and res[2] == []
     assert res[3][0].name == "BANCO NACIONAL DE CUBA"
     assert res == [index.screen(n) for n in names]
+
+
+def test_screen_many_screens_repeated_rows_once_with_the_same_result(index: ScreeningIndex) -> None:
+    caspro = "SHENZHEN CASPRO TECHNOLOGY COMPANY"  # a listed entry with a country (HKG)
+    names = [caspro, "BNC", caspro, caspro, "BNC"]
+    countries = ["HKG", None, "HKG", "BRA", None]
+    res = index.screen_many(names, countries, threshold=0.0, chunk=4)  # the last repeat falls in the next chunk
+    assert res == [index.screen(n, c, threshold=0.0) for n, c in zip(names, countries, strict=True)]
+    assert res[0] == res[2] and res[0][0].score > res[3][0].score  # another country is another row
+    res[2].clear()  # each row gets its own list
+    assert res[0]
 
 
 def test_threshold_filters_hits(index: ScreeningIndex) -> None:

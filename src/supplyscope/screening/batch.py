@@ -13,7 +13,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from supplyscope.errors import DataError
 from supplyscope.screening.index import QUERY_TYPES, Hit, ScreeningIndex
@@ -362,10 +362,16 @@ def add_counts(counts: dict[str, int], results: list[RowResult]) -> None:
     counts["xinjiang_flags"] += sum(1 for r in results if r.xinjiang_term is not None)
 
 
+class TextSink(Protocol):
+    """Anything text can be written to (a file, ``sys.stdout``, a wrapper of either)."""
+
+    def write(self, s: str, /) -> int: ...
+
+
 class HashingWriter(io.TextIOBase):
     """A text sink that forwards to ``target`` and keeps the SHA-256 of the UTF-8 bytes written."""
 
-    def __init__(self, target: TextIO) -> None:
+    def __init__(self, target: TextSink) -> None:
         self.target = target
         self.digest = hashlib.sha256()
 
@@ -400,9 +406,9 @@ def screen_stream(
     *,
     threshold: float | None = None,
     out: Path | None = None,
-    json_sink: TextIO | None = None,
+    json_sink: TextSink | None = None,
     keep_shown: int = 1000,
-    batch_rows: int = BATCH_ROWS,
+    batch_rows: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Run:
     """Screen ``rows`` batch by batch, writing the CSV ``out`` and/or JSON rows to ``json_sink`` as it goes.
@@ -422,7 +428,7 @@ def screen_stream(
         if writer is not None:
             writer.writerow(OUT_COLUMNS)
         first = True
-        for block in batches(rows, batch_rows):
+        for block in batches(rows, BATCH_ROWS if batch_rows is None else batch_rows):
             results = screen_rows(index, block, threshold, progress)
             add_counts(run.counts, results)
             if writer is not None:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["bundled_entities", "bundled_meta", "load_index", "warehouse_entities"]
 
-_CODE = ("features.py", "index.py", "normalize.py", "vocab.py")
+_CODE = ("cctld.py", "features.py", "index.py", "normalize.py", "vocab.py")
 
 
 def bundled_entities() -> pd.DataFrame:

@@ -24,6 +24,7 @@ import bisect
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
@@ -61,12 +62,19 @@ class Side:
     sorted_joined: str = ""
     numbers: frozenset[str] = frozenset()
     positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    adjacent: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Two adjacent core tokens joined (``camel`` + ``group``) -> the positions of the first, in order."""
 
     def __post_init__(self) -> None:
         pos: dict[str, list[int]] = {}
-        for j, t in enumerate(self.norm.core):
+        core = self.norm.core
+        for j, t in enumerate(core):
             pos.setdefault(t, []).append(j)
         self.positions = {t: tuple(v) for t, v in pos.items()}
+        adj: dict[str, list[int]] = {}
+        for j in range(len(core) - 1):
+            adj.setdefault(core[j] + core[j + 1], []).append(j)
+        self.adjacent = {t: tuple(v) for t, v in adj.items()}
         self.total = sum(self.weights)
         self.order = tuple(sorted(range(len(self.norm.core)), key=lambda i: -self.weights[i]))
         self.sorted_joined = "".join(sorted(self.norm.core))
@@ -125,6 +133,10 @@ def token_similarity(a: str, b: str) -> float:
     return 0.0
 
 
+_similarity = lru_cache(maxsize=1 << 17)(token_similarity)
+""":func:`token_similarity`, memoised: the same word pairs recur across a batch (city and industry words)."""
+
+
 def _exact_alignment(q: Side, c: Side) -> tuple[list[tuple[int, int, float]], set[int], list[int]]:
     """Exact word matches (heaviest query words first), the candidate words used, the query words left."""
     positions = c.positions
@@ -145,23 +157,23 @@ def _compounds(q: Side, c: Side, out: list[tuple[int, int, float]], used: set[in
     """Run-together and split words: a query token equal to two adjacent candidate tokens joined
     (``camelgroup`` = ``camel group``), or two adjacent query tokens equal to one candidate token.
     Aligned as (i, j) plus (-1, j + 1) or (i + 1, -1); -1 carries no weight of its side."""
-    qc, cc = q.norm.core, c.norm.core
+    qc = q.norm.core
     left: list[int] = []
     free_q = set(rest)
     for i in rest:
         if i not in free_q:
             continue
         done = False
-        for j in range(len(cc) - 1):
-            if j not in used and j + 1 not in used and cc[j] + cc[j + 1] == qc[i]:
+        for j in c.adjacent.get(qc[i], ()):
+            if j not in used and j + 1 not in used:
                 used.update((j, j + 1))
                 out += [(i, j, 1.0), (-1, j + 1, 1.0)]
                 free_q.discard(i)
                 done = True
                 break
         if not done and i + 1 in free_q:
-            for j, ct in enumerate(cc):
-                if j not in used and qc[i] + qc[i + 1] == ct:
+            for j in c.positions.get(qc[i] + qc[i + 1], ()):
+                if j not in used:
                     used.add(j)
                     out += [(i, j, 1.0), (i + 1, -1, 1.0)]
                     free_q.discard(i)
@@ -187,7 +199,7 @@ def align_tokens(q: Side, c: Side) -> list[tuple[int, int, float]]:
             for j, ct in enumerate(c_core):
                 if j in used:
                     continue
-                s = token_similarity(qt, ct)
+                s = _similarity(qt, ct)
                 if s > best:
                     best, best_j = s, j
             if best_j >= 0:
@@ -289,12 +301,17 @@ def f_exact(p: Pair) -> tuple[float, str]:
 
 
 def f_country(p: Pair) -> tuple[float, str]:
-    """+1 when the input's country is one the entry names (any address, nationality, citizenship,
-    flag), -1 when the entry names countries and the input's is not among them, 0 when either is missing."""
-    if p.q.country and p.c.countries:
-        if p.q.country in p.c.countries:
-            return 1.0, f"country {p.q.country} matches"
-        return -1.0, f"country {p.q.country} not among {' '.join(sorted(p.c.countries))}"
+    """1 when the input's country is one the entry names (any address, nationality, citizenship,
+    flag, website ccTLD); 0 otherwise."""
+    if p.q.country and p.q.country in p.c.countries:
+        return 1.0, f"country {p.q.country} matches"
+    return 0.0, ""
+
+
+def f_country_conflict(p: Pair) -> tuple[float, str]:
+    """1 when the entry names countries and the input's is not among them; 0 when either is missing."""
+    if p.q.country and p.c.countries and p.q.country not in p.c.countries:
+        return 1.0, f"country {p.q.country} not among {' '.join(sorted(p.c.countries))}"
     return 0.0, ""
 
 
@@ -401,7 +418,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("place_mismatch", -1.1, f_place_mismatch, "both name places, none shared"),
     Feature("branch", -0.01, f_branch, "branch qualifiers differ, or only the listed name is a branch"),
     Feature("type_conflict", -0.29, f_type_conflict, "entity types differ"),
-    Feature("country", 1.0, f_country, "country among the entry's (+1) or not (-1)"),
+    Feature("country", 1.0, f_country, "country among the entry's; hand-set weight"),
+    Feature("country_conflict", -3.0, f_country_conflict, "entry names countries, not the input's; hand-set"),
     Feature("identifier", 3.0, f_identifier, "same (+1) or conflicting (-1) IMO/MMSI/tail number/DOB"),
     Feature("address", 1.5, f_address, "share of address tokens found; hand-set weight"),
 )
@@ -446,7 +464,7 @@ def calibrated(p: float) -> float:
 
 def tier(values: Mapping[str, tuple[float, str]]) -> str:
     """Which rule scores the pair: ``"exact"``, ``"acronym"`` or ``"fuzzy"`` (the calibrated regression)."""
-    conflict = values["type_conflict"][0] > 0 or values["identifier"][0] < 0
+    conflict = values["type_conflict"][0] > 0 or values["identifier"][0] < 0 or values["country_conflict"][0] > 0
     if values["exact"][0] > 0 and not conflict:
         return "exact"
     if values["acronym"][0] > 0 and values["token_set"][0] < 0.5:
@@ -480,25 +498,35 @@ def evaluate(
     return final_score(values, sigmoid(logit(values, weights, bias))), values
 
 
-def upper_bound(p: Pair) -> float:
-    """An upper bound of the pair's score from its token overlap alone (every other positive
-    feature at its maximum, every rule at its most generous). Candidates below the threshold are
-    skipped on this bound, which gives exactly the hits a full evaluation would give."""
+def upper_bound(p: Pair, threshold: float = 0.0) -> float:
+    """An upper bound of the pair's score from its positive evidence alone: the features with a
+    positive weight at their actual values, every negative-weight feature (all are >= 0) at 0, every
+    rule at its most generous. Candidates below the threshold are skipped on this bound, which gives
+    exactly the hits a full evaluation would give; the values computed here are reused by
+    :func:`evaluate`. When the bound with the token overlap at its maximum (1) is already under
+    ``threshold``, that bound is returned without aligning the tokens."""
     if p.q.identifiers and p.c.identifiers:
         return 1.0
-    x = BIAS + sum(f.weight for f in FEATURES if f.weight > 0 and f.name not in _BOUND_EXACT)
-    x += next(f.weight for f in FEATURES if f.name == "token_set") * p.value(FEATURES[0])[0]
-    bound = calibrated(sigmoid(x))  # the calibration is monotone, so it keeps the bound
     if p.value(_EXACT)[0] > 0:
         return 1.0
-    if p.value(_ACRONYM)[0] > 0:
-        bound = max(bound, ACRONYM_SCORE)
-    return bound
+    x = BIAS + _W["jaro_winkler"] * p.value(_F["jaro_winkler"])[0]
+    if p.q.country:
+        x += _W["country"] * p.value(_F["country"])[0]
+    if p.q.addresses and p.c.addresses:
+        x += _W["address"] * p.value(_F["address"])[0]
+    floor = ACRONYM_SCORE if p.value(_ACRONYM)[0] > 0 else 0.0
+    bound = max(calibrated(sigmoid(x + _W["token_set"])), floor)  # the calibration is monotone
+    if bound < threshold:
+        return bound
+    return max(calibrated(sigmoid(x + _W["token_set"] * p.value(_F["token_set"])[0])), floor)
 
 
-_BOUND_EXACT = frozenset({"token_set"})
-_EXACT = next(f for f in FEATURES if f.name == "exact")
-_ACRONYM = next(f for f in FEATURES if f.name == "acronym")
+_F = {f.name: f for f in FEATURES}
+_W = {f.name: f.weight for f in FEATURES}
+_EXACT, _ACRONYM = _F["exact"], _F["acronym"]
+_BOUNDED = frozenset({"token_set", "jaro_winkler", "exact", "country", "identifier", "address"})
+if {f.name for f in FEATURES if f.weight > 0} != _BOUNDED:
+    raise RuntimeError("upper_bound() must account for every positive-weight feature")  # pragma: no cover
 
 
 def matched_parts(p: Pair) -> list[str]:
@@ -521,6 +549,7 @@ def explain(values: Mapping[str, tuple[float, str]], score: float) -> str:
         "branch",
         "type_conflict",
         "country",
+        "country_conflict",
         "identifier",
         "address",
     ):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
+from supplyscope.screening.cctld import web_countries
 from supplyscope.screening.features import (
     PLACE_FACTOR,
     Pair,
@@ -129,8 +130,10 @@ class ScreeningIndex:
             for c in _col(ent, "countries")
         ]
         for k, c in enumerate(self.entity_country):
-            if c and c not in self.entity_countries[k]:
-                self.entity_countries[k] = self.entity_countries[k] | {c}
+            extra = {c} if c else set()
+            extra.update(web_countries(self.entity_remarks[k]))  # ccTLDs of the entry's websites and e-mails
+            if not extra <= self.entity_countries[k]:
+                self.entity_countries[k] = self.entity_countries[k] | extra
         self.entity_identifiers: list[frozenset[str]] = [
             frozenset(str(x) for x in c) if c is not None and not isinstance(c, float) else frozenset()
             for c in _col(ent, "identifiers")
@@ -300,7 +303,7 @@ class ScreeningIndex:
         top: dict[int, tuple[float, int]] = {}
         for r in dict.fromkeys(rows):
             pair = Pair(q, self.side(r), explain=False)
-            if upper_bound(pair) < threshold:
+            if upper_bound(pair, threshold) < threshold:
                 continue
             if self._person_blocked(q, pair):
                 continue
@@ -367,7 +370,14 @@ class ScreeningIndex:
 
         Countries may be ISO3 or ISO2 codes or names ("China", "中国"); one that cannot be resolved
         is ignored rather than counted as a mismatch. A name with a bracketed part ("X Co (某某公司)")
-        is screened whole and as each part; an entry's best score counts.
+        is screened whole and as each part; an entry's best score counts. Rows repeated within a
+        ``chunk`` (same name, country, address, type and identifiers) are screened once and share
+        their (immutable) hits.
+
+        This is the batch API of the package: the CLI (``screen``), the shipments pipeline
+        (``shipments.parties.IndexScreener``, ~200k distinct shippers per run) and the benches call
+        it. Its signature is kept stable: the first four parameters positional, the rest keywords.
+        It runs in the calling process; callers that want both cores split the names themselves.
         """
         t = DEFAULT_THRESHOLD if threshold is None else threshold
         n = len(names)
@@ -387,7 +397,14 @@ class ScreeningIndex:
             block = names[start : start + chunk]
             owners: list[int] = []
             norms: list[NormName] = []
+            first: dict[tuple[object, ...], int] = {}
+            same_as: list[int] = []  # row of the block whose hits this row shares (itself when first)
             for k, x in enumerate(block):
+                i = start + k
+                key = (x, ctry[i], addr[i], types[i], idents[i])
+                same_as.append(first.setdefault(key, k))
+                if same_as[k] != k:
+                    continue
                 for alt in alternatives(x) if x and x.strip() else [""]:
                     owners.append(k)
                     norms.append(normalize_name(alt))
@@ -402,9 +419,14 @@ class ScreeningIndex:
                 for e, (score, r) in self._score(q, rows, t).items():
                     if e not in best[k] or score > best[k][e][0]:
                         best[k][e] = (score, r, q)
-            for found in best:
+            block_hits: list[list[Hit]] = []
+            for k, found in enumerate(best):
+                if same_as[k] != k:
+                    block_hits.append(list(block_hits[same_as[k]]))
+                    continue
                 hits = [self._hit(q, e, score, r) for e, (score, r, q) in found.items()]
-                out.append(sorted(hits, key=lambda h: (-h.score, h.entity_id)))
+                block_hits.append(sorted(hits, key=lambda h: (-h.score, h.entity_id)))
+            out.extend(block_hits)
             if progress is not None:
                 progress(len(block))
         return out
