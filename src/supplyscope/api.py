@@ -8,10 +8,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,6 @@ import pandas as pd
 
 from supplyscope.config import Settings, load_settings
 from supplyscope.data.build import ensure_built
-from supplyscope.data.paths import home
 from supplyscope.data.warehouse import Warehouse
 from supplyscope.indicators.context import Context
 from supplyscope.indicators.registry import REGISTRY
@@ -28,6 +27,17 @@ from supplyscope.scoring import eu2021
 from supplyscope.scoring.assessment import Assessment, Progress, suppliers
 from supplyscope.scoring.assessment import assess as run_assessment
 from supplyscope.scoring.method import method_of
+from supplyscope.scoring.stored import (
+    below_floor_record,
+    cache_root,
+    cached_explain,
+    entity_suppliers,
+    entry_key,
+    product_suppliers,
+    request_filters,
+    write_alias,
+    write_layout,
+)
 
 __all__ = [
     "assess",
@@ -36,15 +46,13 @@ __all__ = [
     "eu2021_flags",
     "explain",
     "explain_record",
+    "explain_records",
     "look_through",
     "mineral_flags",
     "mineral_links",
     "run",
     "settings",
 ]
-
-CACHE_VERSION = "1"
-"""Bump when the cached layout or the method changes in a way the key cannot see."""
 
 
 def settings(config: Path | str | None = None) -> Settings:
@@ -97,42 +105,32 @@ def run(
     """
     cfg = settings(config)
     wh = _open(db)
-    run_sql = None
-    if engine != "duckdb":
-        run_sql = _engine_sql(wh, engine)
-    ctx = Context(wh, importer=importer.upper(), year=year, run_sql=run_sql, mineral_links=mineral_links())
-    result = run_assessment(ctx, cfg, level=level, min_import=min_import, draws=draws, seed=seed, progress=progress)
+    with _engine_sql(wh, engine) as run_sql:
+        ctx = Context(wh, importer=importer.upper(), year=year, run_sql=run_sql, mineral_links=mineral_links())
+        result = run_assessment(ctx, cfg, level=level, min_import=min_import, draws=draws, seed=seed, progress=progress)
+    ctx.run_sql = None  # the engine is closed; later queries on the context go to the warehouse (same tables)
     if level == "product":
         result.flags = mineral_flags()
     return result, ctx
 
 
-def _cache_key(wh: Warehouse, cfg: Settings, filters: dict[str, Any]) -> str:
-    """Warehouse file identity (path, size, mtime), settings, filters and the assessment code's mtimes."""
-    parts: dict[str, Any] = {"v": CACHE_VERSION, "settings": repr(cfg), "filters": filters}
-    if wh.path != ":memory:":
-        st = Path(wh.path).stat()
-        parts["warehouse"] = [str(Path(wh.path).resolve()), st.st_size, st.st_mtime_ns]
-    pkg = Path(__file__).resolve().parent
-    code = [pkg / "api.py", *sorted((pkg / "scoring").glob("*.py")), *sorted((pkg / "indicators").glob("*.py"))]
-    parts["code"] = [(p.name, p.stat().st_mtime_ns) for p in code]
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
-
-
-def _cache_dir() -> Path:
-    return home() / "cache" / "assessment"
-
-
 def _load_cached(path: Path, cfg: Settings) -> Assessment | None:
+    """The stored assessment, or None when there is none or it is damaged (then it is recomputed)."""
     meta_file = path / "meta.json"
     if not meta_file.exists():
         return None
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    frames = {p.stem: pd.read_parquet(p) for p in path.glob("*.parquet")}
-    return Assessment.from_tables(frames, meta, method_of(cfg, set(REGISTRY)))
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        frames = {p.stem: pd.read_parquet(p) for p in path.glob("*.parquet") if p.stem != "below"}
+        return Assessment.from_tables(frames, meta, method_of(cfg, set(REGISTRY)))
+    except (OSError, KeyError, ValueError):
+        return None
 
 
-def _store(path: Path, result: Assessment) -> None:
+def _store(path: Path, result: Assessment, ctx: Context) -> None:
+    """The assessment's tables, ``meta.json`` (for :func:`_load_cached`) and ``layout.json`` with, for a
+    product ranking, ``below.parquet`` (the products under the floor), so that
+    :func:`~supplyscope.scoring.stored.cached_explain` answers from the files alone."""
     frames, meta = result.to_tables()
     tmp = path.with_name(path.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -140,6 +138,18 @@ def _store(path: Path, result: Assessment) -> None:
     for name, df in frames.items():
         df.to_parquet(tmp / f"{name}.parquet")
     (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    if result.level == "product":
+        stats = ctx.importer_stats
+        below = stats.loc[~stats.index.isin(result.scores.index), ["import_value"]].astype(float)
+        below.rename_axis("hs6").reset_index().to_parquet(tmp / "below.parquet", index=False)
+    extra = {
+        "importer": result.importer,
+        "year": result.year,
+        "sources": list(ctx.importer_sources),
+        "min_import_usd": float(result.filters.get("min_import_usd", 0.0)),
+        "classification": result.filters.get("classification", "BEA2012"),
+    }
+    write_layout(tmp, result.layout(), extra)
     shutil.rmtree(path, ignore_errors=True)
     tmp.rename(path)
 
@@ -167,22 +177,17 @@ def assessment(
     wh = _open(db)
     # the mineral catalogue is read only if the context needs it (not on a cache hit)
     ctx = Context(wh, importer=importer.upper(), year=year, mineral_links_of=mineral_links)
-    filters = {
-        "importer": ctx.importer,
-        "year": ctx.y,
-        "level": level,
-        "min_import": min_import,
-        "draws": draws,
-        "seed": seed,
-    }
-    path = _cache_dir() / _cache_key(wh, cfg, filters)
+    filters = request_filters(ctx.importer, ctx.y, level, min_import, draws, seed)
+    path = cache_root() / entry_key(wh.path, repr(cfg), filters)
     result = _load_cached(path, cfg) if use_cache else None
     if result is None:
         result = run_assessment(ctx, cfg, level=level, min_import=min_import, draws=draws, seed=seed, progress=progress)
         if level == "product":
             result.flags = mineral_flags()
         if use_cache:
-            _store(path, result)
+            _store(path, result, ctx)
+    if use_cache and year is None and wh.path != ":memory:":  # the request's own key, for cached_explain
+        write_alias(entry_key(wh.path, repr(cfg), {**filters, "year": None}), path)
     result.top = top
     return result, ctx
 
@@ -233,21 +238,29 @@ ENGINE_TABLES = (
 """The canonical tables the assessment's SQL reads."""
 
 
-def _engine_sql(wh: Warehouse, name: str) -> Callable[[str], pd.DataFrame]:
-    """Register the assessment's tables on another engine and return its ``sql`` function.
+@contextmanager
+def _engine_sql(wh: Warehouse, name: str) -> Iterator[Callable[[str], pd.DataFrame] | None]:
+    """The ``sql`` function of engine ``name`` over the assessment's tables (``None`` for DuckDB: the
+    warehouse answers itself); the engine is closed when the block ends, even on an error.
 
     The engine reads the Parquet export of the warehouse (``data export``; written once per warehouse
     version, in ``[spark] tables`` when set), never a copy of the tables through the driver.
     """
+    if name == "duckdb":
+        yield None
+        return
     from supplyscope.data.export import exported_tables
     from supplyscope.engine import get_engine
     from supplyscope.engine.settings import spark_settings
 
     eng = get_engine(name)
-    where = spark_settings().tables
-    for table, path in exported_tables(wh, ENGINE_TABLES, Path(where) if where else None).items():
-        eng.register(table, path)
-    return eng.sql
+    try:
+        where = spark_settings().tables
+        for table, path in exported_tables(wh, ENGINE_TABLES, Path(where) if where else None).items():
+            eng.register(table, path)
+        yield eng.sql
+    finally:
+        eng.close()
 
 
 def mineral_flags() -> dict[str, list[dict[str, Any]]]:
@@ -282,16 +295,22 @@ def assess(
 
 def explain_record(result: Assessment, ctx: Context, code: str) -> dict[str, Any]:
     """One entity's record plus its suppliers."""
-    record = result.record(code)
+    return explain_records(result, ctx, [code])[0]
+
+
+def explain_records(result: Assessment, ctx: Context, codes: list[str]) -> list[dict[str, Any]]:
+    """These entities' records plus their suppliers (one suppliers query for all the products)."""
+    records = result.records(codes)
+    args = (ctx.importer, ctx.y, ctx.importer_sources)
     if result.level == "product":
-        record["suppliers"] = suppliers(ctx, [code])
-    else:
-        links = ctx.warehouse.query(
-            "SELECT hs6, weight FROM product_industry WHERE classification = ? AND industry = ?",
-            [result.filters.get("classification", "BEA2012"), code],
-        )
-        record["suppliers"] = suppliers(ctx, links["hs6"].tolist(), links["weight"].tolist())
-    return record
+        supplied = product_suppliers(ctx.warehouse.con, *args, codes)
+        for rec, c in zip(records, codes, strict=True):
+            rec["suppliers"] = supplied[c]
+        return records
+    classification = result.filters.get("classification", "BEA2012")
+    for rec, c in zip(records, codes, strict=True):
+        rec["suppliers"] = entity_suppliers(ctx.warehouse.con, result.level, c, *args, classification)
+    return records
 
 
 def _below_floor(result: Assessment, ctx: Context, code: str) -> dict[str, Any] | None:
@@ -303,15 +322,7 @@ def _below_floor(result: Assessment, ctx: Context, code: str) -> dict[str, Any] 
         return None
     value = float(stats.at[code, "import_value"])
     floor = float(result.filters.get("min_import_usd", 0.0))
-    return {
-        "hs6": code,
-        "rank": None,
-        "of": result.count,
-        "import_value_usd": value,
-        "reason": f"imports of ${value:,.0f} are below the ${floor:,.0f} floor of the ranking "
-        f"(--min-import); it is not ranked among the {result.count:,} products",
-        "suppliers": suppliers(ctx, [code]),
-    }
+    return below_floor_record(code, value, floor, result.count, suppliers(ctx, [code]))
 
 
 def explain(
@@ -328,22 +339,25 @@ def explain(
 
     A product imported below ``min_import`` gets ``rank`` None and a ``reason`` instead of a
     re-ranking. ``with_look_through`` adds the look-through exposure to China from the ICIO table.
+    A stored assessment answers without recomputing (:func:`~supplyscope.scoring.stored.cached_explain`).
     """
-    if level == "product":
-        from supplyscope.codes.hs import normalise_hs6
+    record = cached_explain(code, importer, level, year, db, config, min_import)
+    if record is None:
+        if level == "product":
+            from supplyscope.codes.hs import normalise_hs6
 
-        code = normalise_hs6(code)
-    result, ctx = assessment(importer, year, level, db=db, config=config, min_import=min_import)
-    try:
-        if code not in result.scores.index:
-            outside = _below_floor(result, ctx, code)
-            if outside is not None:
-                return outside
-        record = explain_record(result, ctx, code)
-    finally:
-        ctx.warehouse.close()
+            code = normalise_hs6(code)
+        result, ctx = assessment(importer, year, level, db=db, config=config, min_import=min_import)
+        try:
+            if code not in result.scores.index:
+                outside = _below_floor(result, ctx, code)
+                if outside is not None:
+                    return outside
+            record = explain_record(result, ctx, code)
+        finally:
+            ctx.warehouse.close()
     if with_look_through and level == "product":
-        record["look_through"] = look_through([code], importer=result.importer)[code]
+        record["look_through"] = look_through([code], importer=importer.upper())[code]
     return record
 
 

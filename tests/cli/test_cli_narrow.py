@@ -49,3 +49,25 @@ def test_assess_table_when_wide_has_dimensions(bundled_db: Path, tmp_path: Path)
         "main",
         "driver",
     ]
+
+
+def test_explain_indicator_table_at_80_columns(bundled_db: Path, tmp_path: Path) -> None:
+    """Every indicator's name, value, weight, risk and part on one line within 80 columns; bases as notes."""
+    common = ["explain", "850760", "--db", str(bundled_db)]
+    table = _run(*common, cwd=tmp_path, columns=80).stdout
+    rec = json.loads(_run(*common, "--format", "json", cwd=tmp_path, columns=200).stdout)
+    lines = table.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in table
+    notes = {m.group(1): m.group(2) for line in lines if (m := re.match(r"\[(\d+)\] (.*)", line))}
+    words = re.findall(r"\S+", table)
+    for name, item in rec["indicators"].items():
+        row = next(line for line in lines if line.split()[:1] == [name]).split()
+        value = "n/a" if item["value"] is None else f"{item['value']:.3g}"
+        risk = "–" if item["risk"] is None else f"{item['risk']:.1f}"
+        part = "–" if item["contribution"] is None else f"{item['contribution']:.2f}"
+        assert row[1] == value and row[-3:-1] == [risk, part] and f"{item['weight']:g}" in row, (name, row)
+        basis = item.get("reason", item.get("basis", ""))
+        ref = row[-1].strip("[]")
+        assert basis.split()[0] in notes[ref] and all(w in words for w in basis.split()), (name, basis)
+    assert any(line.startswith("thresholds: value at risk 0") for line in lines)

@@ -1,7 +1,9 @@
-"""Issue 19: the scored assessment is cached per warehouse, settings and filters; the ranking needs no scipy."""
+"""Issue 19: the scored assessment is cached per warehouse, settings and filters; the ranking needs no scipy;
+a warm explain reads the stored records without pandas and gives the record the full path gives."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,6 +15,8 @@ import numpy as np
 import pytest
 
 from supplyscope import api
+from supplyscope.scoring import stored
+from supplyscope.scoring.assessment import assess as run_assessment
 from supplyscope.scoring.sensitivity import min_ranks
 
 
@@ -45,7 +49,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def _entries(home: Path) -> set[str]:
     d = home / "cache" / "assessment"
-    return {p.name for p in d.iterdir() if p.is_dir()} if d.exists() else set()
+    return {p.name for p in d.iterdir() if p.is_dir() and p.name != "requests"} if d.exists() else set()
 
 
 def test_cache_is_read_and_invalidated(home: Path, bundled_db: Path, tmp_path: Path) -> None:
@@ -57,7 +61,7 @@ def test_cache_is_read_and_invalidated(home: Path, bundled_db: Path, tmp_path: P
     assert len(keys) == 1
 
     calls: list[str] = []
-    real = api.run_assessment
+    real = run_assessment  # what api.assessment calls on a cache miss
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append("computed")
@@ -98,3 +102,91 @@ def test_cache_is_read_and_invalidated(home: Path, bundled_db: Path, tmp_path: P
         assert calls == ["computed"] and len(_entries(home)) == len(before) + 1
     finally:
         mp.undo()
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal as JSON text (the records hold NaN, which is not equal to itself)."""
+    return json.dumps(a) == json.dumps(b)
+
+
+def test_cached_explain_equals_the_computed_record(home: Path, bundled_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "wh.duckdb"
+    shutil.copyfile(bundled_db, db)
+    assert stored.cached_explain("850760", db=db) is None  # nothing stored yet
+    result, ctx = api.assessment(db=db)
+    try:
+        order = list(result.order())
+        # the first, a middle and the last ranked product, and 850760 (lithium-ion batteries)
+        codes = [order[0], order[len(order) // 2], order[-1], "850760"]
+        computed = {c: api.explain_record(result, ctx, c) for c in codes}
+        stats = ctx.importer_stats
+        below = [c for c in stats.index if c not in result.scores.index][:3]
+        computed_below = {c: api._below_floor(result, ctx, c) for c in below}
+    finally:
+        ctx.warehouse.close()
+    assert below, "the bundled data has products under the $1M floor"
+    for c in codes:
+        rec = stored.cached_explain(c, db=db)
+        assert rec is not None, c
+        assert _same(rec, computed[c])
+        assert rec["suppliers"] and rec["suppliers"][0]["value_usd"] >= rec["suppliers"][-1]["value_usd"]
+    for c in below:
+        rec = stored.cached_explain(c, db=db)
+        assert rec is not None and rec["rank"] is None and _same(rec, computed_below[c])
+    assert stored.cached_explain("999999", db=db) is None  # not imported: the full path raises the error
+    # the frame-based record (what the report lists) and the stored one agree for every entity
+    assert [r["hs6"] for r in result.entities(5)] == order[:5]
+
+
+def test_a_weight_or_a_rebuilt_warehouse_is_not_read_from_the_cache(
+    home: Path, bundled_db: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "wh.duckdb"
+    shutil.copyfile(bundled_db, db)
+    api.assessment(db=db)[1].warehouse.close()
+    before = stored.cached_explain("850760", db=db)
+    assert before is not None
+    cfg = tmp_path / "w.toml"
+    cfg.write_text("[indicators.import_hhi]\nweight = 3.0\n", encoding="utf-8")
+    assert stored.cached_explain("850760", db=db, config=cfg) is None
+    rec = api.explain("850760", db=db, config=cfg)  # computed under the new weight, then stored
+    # import_hhi weighs 3 of its group's 6 (was 2 of 5), times the group's 2.0: 1.0 (was 0.8)
+    assert rec["indicators"]["import_hhi"]["weight"] == 1.0 != before["indicators"]["import_hhi"]["weight"]
+    assert rec["score"] != before["score"]
+    again = stored.cached_explain("850760", db=db, config=cfg)
+    assert _same(again, rec)
+    st = db.stat()
+    os.utime(db, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # as a rebuild leaves it
+    assert stored.cached_explain("850760", db=db) is None
+
+
+def test_a_warm_explain_command_imports_no_pandas(home: Path, bundled_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "wh.duckdb"
+    shutil.copyfile(bundled_db, db)
+    api.assessment(db=db)[1].warehouse.close()
+    code = (
+        "import atexit, sys\n"
+        "heavy = ('pandas', 'numpy', 'scipy', 'plotly', 'pyarrow')\n"
+        "atexit.register(lambda: print('LOADED', sorted(m for m in sys.modules if m in heavy), file=sys.stderr))\n"
+        "from supplyscope.cli import main\n"
+        f"sys.argv = ['supplyscope', 'explain', '850760', '--format', 'json', '--db', {str(db)!r}]\n"
+        "main()\n"
+    )
+    env = {**os.environ, "SUPPLYSCOPE_HOME": str(home)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert '"hs6": "850760"' in proc.stdout
+    assert "LOADED []" in proc.stderr
+
+
+def test_a_damaged_entry_is_recomputed_not_a_traceback(home: Path, bundled_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "wh.duckdb"
+    shutil.copyfile(bundled_db, db)
+    api.assessment(db=db)[1].warehouse.close()
+    before = stored.cached_explain("850760", db=db)
+    assert before is not None
+    [entry] = [home / "cache" / "assessment" / k for k in _entries(home)]
+    (entry / "values.parquet").unlink()  # e.g. a disk clean-up that removed part of the cache
+    assert stored.cached_explain("850760", db=db) is None
+    rec = api.explain("850760", db=db)  # recomputed and stored again
+    assert rec["rank"] == before["rank"] and (entry / "values.parquet").exists()

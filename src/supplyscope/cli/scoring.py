@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
-from supplyscope import api
 from supplyscope.clitools import (
     ConfigOpt,
     FormatOpt,
@@ -24,15 +24,12 @@ from supplyscope.clitools import (
     print_json,
     progress,
 )
-from supplyscope.indicators.registry import REGISTRY
-from supplyscope.report.assessment_html import write_report
-from supplyscope.report.inputs import input_versions, versions_lines
-from supplyscope.report.labels import settings_text
-from supplyscope.report.xlsx import write_workbook
-from supplyscope.scoring.assessment import LIST_KEY, Assessment
+from supplyscope.scoring.stored import cached_explain
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rest is imported where used: a warm `explain` reads the cache without pandas
     import pandas as pd
+
+    from supplyscope.scoring.assessment import Assessment
 
 
 class Engine(StrEnum):
@@ -69,6 +66,9 @@ class Method(StrEnum):
 
 def _progress_run(engine: str, **kwargs: Any) -> tuple[Assessment, Any]:
     """The assessment with a progress bar on stderr (cached unless another engine is asked for)."""
+    from supplyscope import api
+    from supplyscope.indicators.registry import REGISTRY
+
     with progress("indicators", total=len(REGISTRY) + 1) as bar:
 
         def step(name: str) -> None:
@@ -168,6 +168,13 @@ def assess(
     xlsx: XlsxOpt = None,
 ) -> None:
     """Score and rank products (HS6) or industries; write a ranking and an HTML report."""
+    from supplyscope import api
+    from supplyscope.report.assessment_html import write_report
+    from supplyscope.report.inputs import input_versions, versions_lines
+    from supplyscope.report.labels import settings_text
+    from supplyscope.report.xlsx import write_workbook
+    from supplyscope.scoring.assessment import LIST_KEY
+
     result, ctx = _progress_run(
         engine.value,
         importer=importer,
@@ -190,7 +197,7 @@ def assess(
     try:
         doc = result.to_dict()
         detailed = dict(doc)
-        detailed[LIST_KEY] = [api.explain_record(result, ctx, r[result.key]) for r in doc[LIST_KEY]]
+        detailed[LIST_KEY] = api.explain_records(result, ctx, [r[result.key] for r in doc[LIST_KEY]])
     finally:
         ctx.warehouse.close()
     if look_through and level is Level.product:
@@ -239,6 +246,8 @@ def assess(
 
 def _eu2021(result: Assessment, out: Path, stem: str, fmt: OutputFormat, xlsx: Path | None) -> None:
     """Apply the SWD(2021) 352 screen, print the count and write the flagged list."""
+    from supplyscope import api
+    from supplyscope.report.xlsx import write_workbook
     from supplyscope.scoring import eu2021
 
     flags = api.eu2021_flags(result)
@@ -303,17 +312,23 @@ def explain(
 ) -> None:
     """Drill down into one product's (or industry's) score: every indicator, its threshold, weight and part."""
     with progress(f"explaining {code}"):
-        rec = api.explain(
-            code,
-            importer=importer,
-            level=level.value,
-            year=year,
-            db=db,
-            config=config,
-            with_look_through=look_through,
-            min_import=min_import,
-        )
+        rec = None if look_through else cached_explain(code, importer, level.value, year, db, config, min_import)
+        if rec is None:
+            from supplyscope import api
+
+            rec = api.explain(
+                code,
+                importer=importer,
+                level=level.value,
+                year=year,
+                db=db,
+                config=config,
+                with_look_through=look_through,
+                min_import=min_import,
+            )
     if xlsx is not None:
+        from supplyscope.report.xlsx import write_workbook
+
         write_workbook(xlsx, _explain_sheets(rec), {"code": code, "importer": importer, "level": level.value})
         err_console.print(f"wrote {xlsx}")
     if fmt is OutputFormat.json:
@@ -336,29 +351,10 @@ def explain(
         + ", ".join(f"{k} {v}" for k, v in comps.items() if k not in ("linkage_basis", "end_use_class"))
         + ")"
     )
-    t = Table(title="Indicators")
-    for col in ("indicator", "dim.", "value", "thresholds", "weight", "risk", "part", "basis / reason"):
-        text = col in ("indicator", "basis / reason")
-        t.add_column(
-            col,
-            no_wrap=True,
-            overflow="ellipsis",
-            min_width=None if text else len(col),
-            max_width=40 if col == "basis / reason" else None,
-        )
-    for name, item in rec["indicators"].items():
-        val = "n/a" if item["value"] is None else f"{item['value']:.3g}"
-        t.add_row(
-            name,
-            item["dimension"][:4],
-            val,
-            f"{item['thresholds'][0]:g} → {item['thresholds'][1]:g}",
-            f"{item['weight']:g}",
-            "–" if item["risk"] is None else f"{item['risk']:.1f}",
-            "–" if item["contribution"] is None else f"{item['contribution']:.2f}",
-            item.get("reason", item.get("basis", "")),
-        )
+    t, notes = _indicator_table(rec["indicators"], list(rec["dimensions"]), console.width)
     console.print(t)
+    for line in notes:
+        console.print(line, highlight=False, markup=False)
     s = Table(title="Top suppliers")
     for col in ("country", "USD M", "share"):
         s.add_column(col, justify="right" if col != "country" else "left")
@@ -375,6 +371,45 @@ def explain(
         )
     elif lt:
         console.print(f"look-through: {lt['reason']}")
+
+
+def _indicator_table(
+    indicators: dict[str, dict[str, Any]], dimensions: list[str], width: int
+) -> tuple[Table, list[str]]:
+    """The drill-down's indicator table, grouped by dimension, fitted to ``width`` columns, and its legend.
+
+    Names and figures are never cut; each row's basis or reason is a numbered note under the table
+    (identical texts share one number), so the table needs about 77 columns whatever the texts.
+    """
+    order = {d: k for k, d in enumerate(dimensions)}
+    rows = sorted(indicators.items(), key=lambda kv: order.get(kv[1]["dimension"], len(order)))
+    texts: dict[str, int] = {}
+    t = Table(title="Indicators", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
+    t.add_column("indicator", no_wrap=True)
+    for col in ("value", "thresholds", "w", "risk", "part", "note"):
+        t.add_column(col, no_wrap=True, justify="left" if col in ("thresholds", "note") else "right")
+    current = None
+    for name, item in rows:
+        if item["dimension"] != current:
+            current = item["dimension"]
+            t.add_row(f"[bold]{escape(str(current))}:[/]")
+        text = str(item.get("reason", item.get("basis", "")) or "")
+        ref = f"[{texts.setdefault(text, len(texts) + 1)}]" if text else ""
+        t.add_row(
+            name,
+            "n/a" if item["value"] is None else f"{item['value']:.3g}",
+            f"{item['thresholds'][0]:g} → {item['thresholds'][1]:g}",
+            f"{item['weight']:g}",
+            "–" if item["risk"] is None else f"{item['risk']:.1f}",
+            "–" if item["contribution"] is None else f"{item['contribution']:.2f}",
+            ref,
+        )
+    legend = [
+        "thresholds: value at risk 0 → value at risk 100; w: weight; risk: 0–100; "
+        "part: points the indicator adds to the score; note: its basis or reason:"
+    ]
+    legend += [f"[{k}] {text}" for text, k in texts.items()]
+    return t, legend
 
 
 def _explain_sheets(rec: dict[str, Any]) -> dict[str, pd.DataFrame]:

@@ -39,10 +39,10 @@ class Context:
     """Where to read the mineral links when first needed, if ``mineral_links`` is not given."""
 
     def __post_init__(self) -> None:
-        importers = self.sql("SELECT DISTINCT importer FROM trade_flows ORDER BY 1")["importer"].tolist()
-        if self.importer not in importers:
-            raise NotFoundError("importer", self.importer, importers)
         years = self.years_available()
+        if not years:  # the importer has no flows: name the ones that do
+            importers = self.sql("SELECT DISTINCT importer FROM trade_flows ORDER BY 1")["importer"].tolist()
+            raise NotFoundError("importer", self.importer, importers)
         if self.year is None:
             self.year = max(years)
         elif self.year not in years:
@@ -59,9 +59,17 @@ class Context:
         return list(self._years)
 
     @cached_property
+    def _catalog(self) -> tuple[tuple[int, str, str], ...]:
+        """(year, reporter, source) of the importer's flows: one scan answers the years and the sources."""
+        rows = self.warehouse.con.execute(
+            "SELECT year, reporter, source FROM trade_flows WHERE importer = ? GROUP BY ALL ORDER BY ALL",
+            [self.importer],
+        ).fetchall()
+        return tuple((int(y), str(r), str(s)) for y, r, s in rows)
+
+    @cached_property
     def _years(self) -> tuple[int, ...]:
-        q = f"SELECT DISTINCT year FROM trade_flows WHERE importer = '{self.importer}' ORDER BY 1"
-        return tuple(int(y) for y in self.warehouse.query(q)["year"])
+        return tuple(sorted({y for y, _, _ in self._catalog}))
 
     @property
     def y(self) -> int:
@@ -69,12 +77,8 @@ class Context:
         return self.year
 
     def _sources(self, year: int) -> list[str]:
-        df = self.warehouse.query(
-            "SELECT reporter, source FROM trade_flows WHERE importer = ? AND year = ? GROUP BY 1, 2",
-            [self.importer, year],
-        )
-        own = [str(s) for s in df[df["reporter"] == "importer"]["source"]]
-        return own or [str(s) for s in df[df["reporter"] == "reconciled"]["source"]]
+        own = [s for y, r, s in self._catalog if y == year and r == "importer"]
+        return own or [s for y, r, s in self._catalog if y == year and r == "reconciled"]
 
     @cached_property
     def importer_sources(self) -> list[str]:
@@ -84,12 +88,12 @@ class Context:
     @cached_property
     def world_sources(self) -> list[str]:
         """Reconciled exporter x importer sources (BACI) for the year, if loaded."""
-        df = self.warehouse.query(
-            "SELECT source, COUNT(DISTINCT importer) AS n FROM trade_flows "
-            "WHERE year = ? AND reporter = 'reconciled' GROUP BY source",
+        rows = self.warehouse.con.execute(  # more than one importer: MIN <> MAX, cheaper than COUNT(DISTINCT)
+            "SELECT source FROM trade_flows WHERE year = ? AND reporter = 'reconciled' "
+            "GROUP BY source HAVING MIN(importer) <> MAX(importer) ORDER BY source",
             [self.y],
-        )
-        return [str(s) for s in df[df["n"] > 1]["source"]]
+        ).fetchall()
+        return [str(s) for (s,) in rows]
 
     @property
     def world_basis(self) -> str:
@@ -158,7 +162,9 @@ class Context:
             else tables.icio_world_shares_sql()
         )
         shares = tables.usgs_world_shares_sql(self.mineral_stages, base)
-        return self.sql(tables.world_stats_sql(shares, self.importer, self.y, self.importer_sources)).set_index("hs6")
+        on_duckdb = self.run_sql is None
+        query = tables.world_stats_sql(shares, self.importer, self.y, self.importer_sources, top_k=on_duckdb)
+        return self.sql(query).set_index("hs6")
 
     @cached_property
     def criticality_inputs(self) -> pd.DataFrame:

@@ -21,28 +21,23 @@ from supplyscope.scoring.criticality import criticality_score
 from supplyscope.scoring.method import Method, method_of
 from supplyscope.scoring.scores import Scores, score
 from supplyscope.scoring.sensitivity import rank_intervals
+from supplyscope.scoring.stored import (
+    CRITICALITY_COMPONENTS,
+    CRITICALITY_TEXT,
+    SCORED_TABLES,
+    RecordLayout,
+    basis_kind,
+    build_record,
+)
+from supplyscope.scoring.stored import suppliers as supplier_list
 
 Progress = Callable[[str], None]
 
 WORLD_INDICATORS = tuple(n for n, i in REGISTRY.items() if WORLD in i.requires)
 """Indicators computed from world supply shares; each value carries its basis."""
 
-CRITICALITY_COMPONENTS = ("end_use", "productive_use", "breadth", "user_industries", "designated")
 LIST_KEY = "entities"
 """The one key of the ranked list in :meth:`Assessment.to_dict`."""
-
-
-def basis_kind(basis: str | None) -> str | None:
-    """'USGS stage', 'BACI' or 'ICIO sector' from a world-supply basis string.
-
-    'USGS stage' means country shares of one mineral stage from the ``production`` table (USGS MCS,
-    or another source loaded there, named in the basis text).
-    """
-    if basis is None or (isinstance(basis, float) and np.isnan(basis)):
-        return None
-    if basis.startswith("mineral stage"):
-        return "USGS stage"
-    return "BACI" if basis.startswith("BACI") else "ICIO sector"
 
 
 @dataclass
@@ -98,95 +93,83 @@ class Assessment:
         d = self.main_drivers().get(code)
         return None if d is None else str(d)
 
-    def _criticality_record(self, code: str) -> dict[str, Any]:
-        s = self.scores
-        c = None if s.criticality is None else s.criticality.get(code)
-        out: dict[str, Any] = {"score": None if c is None or pd.isna(c) else round(float(c), 2)}
-        if self.method is not None:
-            cs = self.method.criticality
-            out["mode"] = cs.mode
-            out["factor"] = None if s.scale is None else round(float(s.scale[s.index.get_loc(code)]), 4)
-        comps: dict[str, Any] = {}
-        if self.criticality_inputs is not None and code in self.criticality_inputs.index:
-            row = self.criticality_inputs.loc[code]
-            for name in CRITICALITY_COMPONENTS:
-                v = row.get(name)
-                if name == "designated":
-                    comps[name] = bool(v) if v is not None and not pd.isna(v) else False
-                else:
-                    comps[name] = None if v is None or pd.isna(v) else round(float(v), 4)
-            for extra in ("end_use_class", "linkage_basis", "designated_minerals"):
-                if extra in row.index and isinstance(row[extra], str) and row[extra]:
-                    comps[extra] = row[extra]
-        out["components"] = comps
-        return out
+    def layout(self) -> RecordLayout:
+        """What the records of this assessment share (see :func:`~supplyscope.scoring.stored.build_record`)."""
+        names = list(self.scores.indicators)
+        groups = [self.method.group_of(n) if self.method else None for n in names]
+        return RecordLayout(
+            key=self.key,
+            count=self.count,
+            indicators=names,
+            dimension=[self.dimension_of.get(n, REGISTRY[n].dimension) for n in names],
+            group=[None if g is None else g.name for g in groups],
+            world=[n in WORLD_INDICATORS for n in names],
+            reasons=dict(self.reasons),
+            bases=dict(self.bases),
+            criticality_mode=None if self.method is None else self.method.criticality.mode,
+            flags=self.flags,
+        )
 
-    def record(self, code: str, drivers: pd.Series | None = None) -> dict[str, Any]:
-        """The contract record of one entity."""
-        if code not in self.scores.index:
-            raise NotFoundError(self.key, code, list(self.order()[:50]))
+    def _rows(self, codes: list[str], drivers: pd.Series) -> list[dict[str, Any]]:
+        """The rows :func:`build_record` reads, for these entities (one pass over each frame)."""
         s = self.scores
-        pos = s.index.get_loc(code)
-        wb = None if self.world_basis is None else self.world_basis.get(code)
-        wb = None if wb is None or pd.isna(wb) else str(wb)
-        indicators: dict[str, Any] = {}
-        for name in s.indicators:
-            value = s.values.at[code, name]
-            item: dict[str, Any] = {
-                "value": None if pd.isna(value) else float(value),
-                "risk": None if pd.isna(s.risk.at[code, name]) else round(float(s.risk.at[code, name]), 2),
-                "weight": round(float(s.weight.at[code, name]), 6),
-                "thresholds": [float(s.no_risk.at[code, name]), float(s.full_risk.at[code, name])],
-                "contribution": None
-                if pd.isna(s.contributions.at[code, name])
-                else round(float(s.contributions.at[code, name]), 3),
-                "dimension": self.dimension_of.get(name, REGISTRY[name].dimension),
-            }
-            group = self.method.group_of(name) if self.method else None
-            if group is not None:
-                item["group"] = group.name
-            if name in self.reasons:
-                item["reason"] = self.reasons[name]
-            elif pd.isna(value):
-                item["reason"] = f"no value for this {self.key} (no data in {self.bases.get(name, 'the source')})"
-            if name in self.bases:
-                item["basis"] = self.bases[name]
-            if name in WORLD_INDICATORS and name not in self.reasons:
-                item["basis"] = wb or self.bases.get(name, "")
-                item["basis_kind"] = basis_kind(wb)
-                item["proxy"] = basis_kind(wb) == "ICIO sector"
-            indicators[name] = item
-        meta = self.meta.loc[code]
-        lo, hi = self.rank_interval[pos]
-        driver = (drivers if drivers is not None else self.main_drivers()).get(code)
-        return {
-            self.key: code,
-            "description": str(meta["description"]),
-            "score": None if pd.isna(s.overall[code]) else round(float(s.overall[code]), 2),
-            "risk_score": None
-            if s.risk_score is None or pd.isna(s.risk_score[code])
-            else round(float(s.risk_score[code]), 2),
-            "criticality": self._criticality_record(code),
-            "rank": int(self.rank[code]),
-            "of": self.count,
-            "rank_interval": [int(lo), int(hi)],
-            "import_value_usd": float(meta["import_value"]),
-            "dimensions": {
-                d: None if pd.isna(s.dimensions.at[code, d]) else round(float(s.dimensions.at[code, d]), 2)
-                for d in DIMENSIONS
-            },
-            "main_driver": None if driver is None else str(driver),
-            "world_basis": wb,
-            "indicators": indicators,
-            "flags": self.flags.get(code, []),
+        pos = s.index.get_indexer(codes)
+
+        def matrix(frame: pd.DataFrame, columns: list[str]) -> list[list[float]]:
+            m = frame.to_numpy(dtype=float) if list(frame.columns) == columns else frame[columns].to_numpy(dtype=float)
+            out: list[list[float]] = m[frame.index.get_indexer(codes)].tolist()
+            return out
+
+        def column(series: pd.Series | None) -> list[Any]:
+            return [None] * len(codes) if series is None else series.reindex(codes).tolist()
+
+        columns: dict[str, list[Any]] = {t: matrix(getattr(s, t), list(s.indicators)) for t in SCORED_TABLES}
+        columns["dimensions"] = matrix(s.dimensions, list(DIMENSIONS))
+        columns |= {
+            "code": codes,
+            "description": column(self.meta["description"]),
+            "import_value": column(self.meta["import_value"]),
+            "overall": column(s.overall),
+            "risk_score": column(s.risk_score),
+            "criticality": column(s.criticality),
+            "scale": [None] * len(codes) if s.scale is None else s.scale[pos].tolist(),
+            "rank": column(self.rank),
+            "rank_lo": self.rank_interval[pos, 0].tolist(),
+            "rank_hi": self.rank_interval[pos, 1].tolist(),
+            "main_driver": column(drivers),
+            "world_basis": column(self.world_basis),
         }
+        crit: dict[str, dict[str, Any]] = {}
+        ci = self.criticality_inputs
+        if ci is not None:
+            cols = [c for c in (*CRITICALITY_COMPONENTS, *CRITICALITY_TEXT) if c in ci.columns]
+            known = [c for c in codes if c in ci.index]
+            sub = ci.loc[known, cols]
+            crit = {
+                c: {k: None if pd.isna(v) else v for k, v in zip(cols, vals, strict=True)}
+                for c, vals in zip(known, sub.itertuples(index=False, name=None), strict=True)
+            }
+        columns["criticality_inputs"] = [crit.get(c) for c in codes]
+        names = list(columns)
+        return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+    def records(self, codes: list[str]) -> list[dict[str, Any]]:
+        """The contract records of these entities (see :func:`~supplyscope.scoring.stored.build_record`)."""
+        for code in codes:
+            if code not in self.scores.index:
+                raise NotFoundError(self.key, code, list(self.order()[:50]))
+        layout = self.layout()
+        return [build_record(layout, row) for row in self._rows(codes, self.main_drivers())]
+
+    def record(self, code: str) -> dict[str, Any]:
+        """The contract record of one entity."""
+        return self.records([code])[0]
 
     def entities(self, top: int | None = None) -> list[dict[str, Any]]:
         """Records from highest to lowest score, the first ``top`` (default: the result's own ``top``)."""
         n = top if top is not None else self.top
         codes = list(self.order())
-        drivers = self.main_drivers()
-        return [self.record(c, drivers) for c in (codes if n is None else codes[:n])]
+        return self.records(codes if n is None else codes[:n])
 
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
         """The JSON contract: one list of entities under :data:`LIST_KEY`, ``count`` = N."""
@@ -305,6 +288,7 @@ class Assessment:
                     "rank_lo": self.rank_interval[:, 0],
                     "rank_hi": self.rank_interval[:, 1],
                     "world_basis": self.world_basis.reindex(s.index) if self.world_basis is not None else None,
+                    "main_driver": self.main_drivers(),
                 },
                 index=s.index,
             ),
@@ -525,17 +509,4 @@ def assess(
 
 def suppliers(ctx: Context, hs6_codes: list[str], weights: list[float] | None = None) -> list[dict[str, Any]]:
     """Suppliers of one product, or of an industry's products weighted by concordance weights."""
-    w = weights or [1.0] * len(hs6_codes)
-    flows = ctx.warehouse.query(
-        "SELECT hs6, exporter, SUM(value_usd) AS v FROM trade_flows WHERE importer = ? AND year = ? "
-        "AND source IN (SELECT UNNEST(?)) AND hs6 IN (SELECT UNNEST(?)) GROUP BY 1, 2",
-        [ctx.importer, ctx.y, ctx.importer_sources, hs6_codes],
-    )
-    flows["v"] = flows["v"] * flows["hs6"].map(dict(zip(hs6_codes, w, strict=True)))
-    by = flows.groupby("exporter")["v"].sum().sort_values(ascending=False)
-    total = float(by.sum())
-    return [
-        {"country": c, "value_usd": float(v), "share": float(v / total) if total else None}
-        for c, v in by.items()
-        if v > 0
-    ]
+    return supplier_list(ctx.warehouse.con, ctx.importer, ctx.y, ctx.importer_sources, hs6_codes, weights)
