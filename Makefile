@@ -11,14 +11,14 @@ test:            ## the README's test command, on the existing environment
 	$(PY) -m pytest
 
 lint:            ## ruff, formatting, mypy --strict and the import layers
-	$(BIN)ruff check src tests bench tools
-	$(BIN)ruff format --check src tests bench tools
+	$(BIN)ruff check .
+	$(BIN)ruff format --check .
 	$(PY) -m mypy
 	$(BIN)lint-imports
 
 format:
-	$(BIN)ruff check --fix src tests bench tools
-	$(BIN)ruff format src tests bench tools
+	$(BIN)ruff check --fix .
+	$(BIN)ruff format .
 
 bench:           ## every benchmark; each prints ratios against its baseline measured in the same run
 	$(PY) bench/startup_bench.py
