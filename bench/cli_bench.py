@@ -8,7 +8,11 @@ over the repeats; min and median wall times are printed.
   ``GROUP BY hs6, exporter`` over every flow without fetching the groups (interpreter start + bare scan);
 - ``supplyscope assess`` cold: the assessment cache is deleted before each run, so the whole assessment,
   the ranking files and the HTML report are computed (goal: within 3x the floor);
-- ``supplyscope assess`` warm: the same command with the cached scored assessment;
+- ``supplyscope assess`` warm, files stale: the cached scored assessment, but the ranking files and the report
+  are written again (their sidecar is deleted before each run, as after a change of ``--out`` or of a file);
+- ``supplyscope assess`` warm: the same command again. The stored ranking is read and printed without pandas
+  or plotly, and the files written for the same stored assessment are left alone ("report unchanged").
+  Each assess prints the same ranking (checked: its stdout up to the status line);
 - ``supplyscope explain 850760`` warm (goal: < 0.5 s): it reads the stored record and renders it without
   importing pandas, numpy or scipy; and ``supplyscope.api.explain`` warm inside a running interpreter (what the
   web service pays per request).
@@ -58,17 +62,21 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _run(cmd: list[str], clear_cache: bool = False) -> tuple[float, float]:
-    """(wall s, CPU s) of one fresh process running ``cmd``."""
-    if clear_cache:
+def _run(cmd: list[str], prep: str | None = None) -> tuple[float, float, str]:
+    """(wall s, CPU s, stdout) of one fresh process running ``cmd``, after deleting the assessment cache
+    (``prep="cache"``) or the sidecar of the written files (``prep="outputs"``)."""
+    if prep == "cache":
         shutil.rmtree(CACHE, ignore_errors=True)
+    elif prep == "outputs":
+        for sidecar in OUTDIR.glob(".assess_*.written.json"):
+            sidecar.unlink()
     c0 = _cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, env=_env(), check=False, cwd=HOME)
     elapsed = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.decode()[-800:]}")
-    return elapsed, _cpu() - c0
+    return elapsed, _cpu() - c0, proc.stdout.decode()
 
 
 def main() -> None:
@@ -81,28 +89,36 @@ def main() -> None:
     wh = str(WAREHOUSE)
     assess = [CLI, "assess", "--top", "20", "--out", str(OUTDIR)]
     explain = [CLI, "explain", "850760", "--format", "json"]
-    contenders: dict[str, tuple[list[str], bool]] = {
-        "floor: python + bare scan": ([sys.executable, "-c", SCAN.format(wh=wh)], False),
-        "floor: python -c pass": ([sys.executable, "-c", "pass"], False),
-        "supplyscope assess (cold)": (assess, True),
-        "supplyscope assess (warm)": (assess, False),
-        "supplyscope explain (warm)": (explain, False),
+    contenders: dict[str, tuple[list[str], str | None]] = {
+        "floor: python + bare scan": ([sys.executable, "-c", SCAN.format(wh=wh)], None),
+        "floor: python -c pass": ([sys.executable, "-c", "pass"], None),
+        "supplyscope assess (cold)": (assess, "cache"),
+        "supplyscope assess (files stale)": (assess, "outputs"),
+        "supplyscope assess (warm)": (assess, None),
+        "supplyscope explain (warm)": (explain, None),
     }
     for cmd, _ in contenders.values():  # warm the OS file cache and the assessment cache once
         _run(cmd)
+    rankings: dict[str, set[str]] = {}
     times: dict[str, list[float]] = {name: [] for name in contenders}
     cpus: dict[str, list[float]] = {name: [] for name in contenders}
     api_warm: list[float] = []
     for _ in range(args.repeats):  # interleaved, so load on the shared machine hits every contender alike
-        for name, (cmd, cold) in contenders.items():
-            wall, cpu = _run(cmd, clear_cache=cold)
+        for name, (cmd, prep) in contenders.items():
+            wall, cpu, stdout = _run(cmd, prep)
             times[name].append(wall)
             cpus[name].append(cpu)
+            if cmd is assess:
+                rankings.setdefault(name, set()).add(stdout[: stdout.rindex("ranking: ")])
+            if name == "supplyscope assess (warm)" and "report unchanged: " not in stdout:
+                raise SystemExit("the warm assess rewrote its files")
         _run(assess)  # leave the cache warm for the in-process explain
         out = subprocess.run(
             [sys.executable, "-c", IN_PROCESS.format(wh=wh)], capture_output=True, text=True, env=_env(), check=True
         )
         api_warm.append(float(out.stdout.strip().splitlines()[-1]))
+    if len(set().union(*rankings.values())) != 1:
+        raise SystemExit("the assess contenders printed different rankings")
     floor = min(times["floor: python + bare scan"])
     floor_cpu = min(cpus["floor: python + bare scan"])
     print(f"bundled real data; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {args.repeats} repeats")
@@ -112,7 +128,8 @@ def main() -> None:
         cols = f"{min(ts):8.3f}{statistics.median(ts):10.3f}{min(ts) / floor:10.2f}x"
         print(f"{name:32}{cols}{c:11.3f}{c / floor_cpu:10.2f}x")
     print(f"{'api.explain (warm, in process)':32}{min(api_warm):8.3f}{statistics.median(api_warm):10.3f}")
-    for label in ("cold", "warm"):
+    print("each assess printed the same ranking (checked)")
+    for label in ("cold", "files stale", "warm"):
         name = f"supplyscope assess ({label})"
         r, rc = min(times[name]) / floor, min(cpus[name]) / floor_cpu
         print(

@@ -24,7 +24,7 @@ from supplyscope.clitools import (
     print_json,
     progress,
 )
-from supplyscope.scoring.stored import cached_explain
+from supplyscope.scoring.stored import LIST_KEY, cached_explain
 
 if TYPE_CHECKING:  # the rest is imported where used: a warm `explain` reads the cache without pandas
     import pandas as pd
@@ -168,27 +168,65 @@ def assess(
     xlsx: XlsxOpt = None,
 ) -> None:
     """Score and rank products (HS6) or industries; write a ranking and an HTML report."""
+    request: dict[str, Any] = {
+        "importer": importer,
+        "year": year,
+        "level": level.value,
+        "db": db,
+        "config": config,
+        "min_import": min_import,
+        "draws": draws,
+        "seed": seed,
+    }
+    plain = engine is Engine.duckdb and method is Method.score and not look_through and xlsx is None
+    if plain and _assess_stored(top, fmt, out, request):
+        return
+    _assess_full(top, fmt, out, request, engine, method, look_through, xlsx)
+
+
+def _stem(importer: str, year: int, level: str) -> str:
+    return f"assess_{importer}_{year}_{level}"
+
+
+def _assess_stored(top: int, fmt: OutputFormat, out: Path, request: dict[str, Any]) -> bool:
+    """Print the stored ranking when the files in ``out`` were written for it (no pandas, no plotly); False
+    when the ranking is not stored or a file is missing or stale (then the full path writes them)."""
+    from supplyscope.scoring.stored import cached_ranking, outputs_current, outputs_marker
+
+    stored = cached_ranking(top, **request)
+    if stored is None:
+        return False
+    doc = stored.doc
+    stem = _stem(doc["importer"], doc["year"], doc["level"])
+    report = out / f"{stem}.html"
+    if not outputs_current(out, stem, outputs_marker(stored.entry, top), report):
+        return False
+    _show(doc, stored.key, stored.reasons, fmt, out / stem, f"report unchanged: {report}")
+    return True
+
+
+def _assess_full(
+    top: int,
+    fmt: OutputFormat,
+    out: Path,
+    request: dict[str, Any],
+    engine: Engine,
+    method: Method,
+    look_through: bool,
+    xlsx: Path | None,
+) -> None:
+    """Compute (or load) the assessment and write the ranking, the report and the workbook."""
     from supplyscope import api
     from supplyscope.report.assessment_html import write_report
     from supplyscope.report.inputs import input_versions, versions_lines
     from supplyscope.report.labels import settings_text
     from supplyscope.report.xlsx import write_workbook
-    from supplyscope.scoring.assessment import LIST_KEY
+    from supplyscope.scoring.stored import find_entry, outputs_marker, record_outputs, written_file
 
-    result, ctx = _progress_run(
-        engine.value,
-        importer=importer,
-        year=year,
-        level=level.value,
-        top=top,
-        db=db,
-        config=config,
-        min_import=min_import,
-        draws=draws,
-        seed=seed,
-    )
+    level = Level(request["level"])
+    result, ctx = _progress_run(engine.value, top=top, **request)
     out.mkdir(parents=True, exist_ok=True)
-    stem = f"assess_{result.importer}_{result.year}_{level.value}"
+    stem = _stem(result.importer, result.year, level.value)
     versions = input_versions(ctx.warehouse)
     if method is Method.eu2021:
         ctx.warehouse.close()
@@ -204,9 +242,13 @@ def assess(
         lt = api.look_through([r["hs6"] for r in doc[LIST_KEY]], importer=result.importer)
         for rec in (*doc[LIST_KEY], *detailed[LIST_KEY]):
             rec["look_through"] = lt[rec["hs6"]]
+    # the files name the stored assessment they show, so that the next identical run leaves them alone
+    entry = find_entry(**request) if engine is Engine.duckdb and not look_through else None
+    marker = None if entry is None else outputs_marker(entry, top)
     frame = result.to_frame()
-    frame.to_csv(out / f"{stem}.csv", index=False)
-    frame.to_parquet(out / f"{stem}.parquet", index=False)
+    csv, parquet = out / f"{stem}.csv", out / f"{stem}.parquet"
+    frame.to_csv(csv, index=False)
+    frame.to_parquet(parquet, index=False)
     report = write_report(
         detailed,
         [float(v) for v in result.scores.overall.dropna()],
@@ -215,7 +257,12 @@ def assess(
         correlation=result.correlation(),
         group_weights=result.effective_weights(),
         versions=versions,
+        marker=marker,
     )
+    if marker is None:
+        written_file(out, stem).unlink(missing_ok=True)
+    else:
+        record_outputs(out, stem, marker, [csv, parquet, report])
     if xlsx is not None:
         about = {"importer": result.importer, "year": result.year, "level": level.value, "count": result.count}
         about |= {
@@ -224,14 +271,21 @@ def assess(
         }
         write_workbook(xlsx, {"ranking": frame, "effective weights": result.effective_weights().reset_index()}, about)
         err_console.print(f"wrote {xlsx}")
+    _show(doc, result.key, result.reasons, fmt, out / stem, f"report: {report}")
+
+
+def _show(doc: dict[str, Any], key: str, reasons: dict[str, str], fmt: OutputFormat, stem: Path, report: str) -> None:
+    """The ranking on stdout (table or JSON) and the one status line naming the files."""
     if fmt is OutputFormat.json:
         print_json(doc)
-        err_console.print(f"wrote {out / stem}.csv/.parquet and {report}")
+        err_console.print(f"ranking: {stem}.csv (.parquet); {report}")
         return
+    level = Level(doc["level"])
+    entities = doc[LIST_KEY]
     table, legend = _table(
-        doc[LIST_KEY],
-        result.key,
-        f"Top {len(doc[LIST_KEY])} of {doc['count']:,} {_PLURAL[level]} by risk — {result.importer} {result.year}",
+        entities,
+        key,
+        f"Top {len(entities)} of {doc['count']:,} {_PLURAL[level]} by risk — {doc['importer']} {doc['year']}",
         console.width,
     )
     console.print(table)
@@ -239,9 +293,9 @@ def assess(
         console.print(f"[dim]{line}[/]")
     for note in doc["notes"]:
         console.print(f"[dim]note: {note}[/]")
-    for n, reason in result.reasons.items():
+    for n, reason in reasons.items():
         console.print(f"[dim]unavailable: {n} — {reason}[/]")
-    console.print(f"ranking: {out / stem}.csv (.parquet); report: {report}")
+    console.print(f"ranking: {stem}.csv (.parquet); {report}")
 
 
 def _eu2021(result: Assessment, out: Path, stem: str, fmt: OutputFormat, xlsx: Path | None) -> None:

@@ -14,6 +14,7 @@ from supplyscope.report import figures
 from supplyscope.report.inputs import versions_html
 from supplyscope.report.labels import by_dimension, indicator_unit, label, settings_text
 from supplyscope.report.numbers import NA, number, share, usd
+from supplyscope.scoring.stored import REPORT_MARKER
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:1400px;color:#222}
@@ -140,10 +141,12 @@ def write_report(
     correlation: pd.DataFrame | None = None,
     group_weights: pd.DataFrame | None = None,
     versions: list[dict[str, Any]] | None = None,
+    marker: str | None = None,
 ) -> Path:
     """Write the ranking, heat map, dimension charts, method tables and one drill-down per listed entity.
 
-    ``versions`` (from :func:`supplyscope.report.inputs.input_versions`) lists the inputs at the end.
+    ``versions`` (from :func:`supplyscope.report.inputs.input_versions`) lists the inputs at the end;
+    ``marker`` names the stored assessment in the head (:data:`~supplyscope.scoring.stored.REPORT_MARKER`).
     """
     key = "hs6" if result.get("level", "product") == "product" else "industry"
     source = f"{result['importer']} imports {result['year']}; sources and versions under Inputs"
@@ -177,7 +180,9 @@ def write_report(
         + versions_html(versions or [])
     )
     page = (
-        f"<!doctype html><html><head><meta charset=utf-8><title>{html.escape(title)}</title>"
+        "<!doctype html><html><head><meta charset=utf-8>"
+        + ("" if marker is None else REPORT_MARKER.format(marker=html.escape(marker)))
+        + f"<title>{html.escape(title)}</title>"
         f"<style>{CSS}</style></head><body>{body}</body></html>"
     )
     path.parent.mkdir(parents=True, exist_ok=True)

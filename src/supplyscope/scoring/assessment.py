@@ -24,6 +24,7 @@ from supplyscope.scoring.sensitivity import rank_intervals
 from supplyscope.scoring.stored import (
     CRITICALITY_COMPONENTS,
     CRITICALITY_TEXT,
+    LIST_KEY,
     SCORED_TABLES,
     RecordLayout,
     basis_kind,
@@ -35,9 +36,6 @@ Progress = Callable[[str], None]
 
 WORLD_INDICATORS = tuple(n for n, i in REGISTRY.items() if WORLD in i.requires)
 """Indicators computed from world supply shares; each value carries its basis."""
-
-LIST_KEY = "entities"
-"""The one key of the ranked list in :meth:`Assessment.to_dict`."""
 
 
 @dataclass

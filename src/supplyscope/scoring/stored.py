@@ -9,7 +9,9 @@ finds the entry without resolving the year.
 
 :func:`build_record` is the one definition of an entity's record: :meth:`Assessment.record` fills it
 from the frames, :func:`cached_explain` from one row of each Parquet file read by DuckDB. So a warm
-explain needs neither pandas nor numpy, and gives the same record.
+explain needs neither pandas nor numpy, and gives the same record. :func:`cached_ranking` reads the first
+``top`` records in rank order the same way, for a warm ``assess``; :func:`outputs_current` tells it whether the
+files in ``--out`` were written for the same stored assessment (:func:`record_outputs`, :data:`REPORT_MARKER`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ from supplyscope.errors import SupplyscopeError
 
 CACHE_VERSION = "2"
 """Bump when the cached layout or the method changes in a way the key cannot see."""
+
+LIST_KEY = "entities"
+"""The one key of the ranked list in :meth:`Assessment.to_dict` (and :func:`cached_ranking`)."""
 
 SCORED_TABLES = ("values", "risk", "weight", "no_risk", "full_risk", "contributions")
 """Entity × indicator tables of the stored assessment, in the order :func:`build_record` reads them."""
@@ -275,34 +280,167 @@ def _entry(request_key: str) -> Path | None:
     return None
 
 
-def _one_row(con: duckdb.DuckDBPyConnection, file: Path, columns: list[str], code: str) -> list[Any] | None:
-    cols = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
-    row = con.execute(f"SELECT {cols} FROM read_parquet(?) WHERE _index = ?", [str(file), code]).fetchone()
-    return None if row is None else list(row)
+def _quoted(columns: list[str]) -> str:
+    return ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
 
 
-def _read_row(con: duckdb.DuckDBPyConnection, entry: Path, layout: RecordLayout, code: str) -> dict[str, Any] | None:
-    entity_cols = ["overall", "risk_score", "criticality", "scale", "rank", "rank_lo", "rank_hi", "world_basis"]
-    ent = _one_row(con, entry / "entity.parquet", [*entity_cols, "main_driver"], code)
-    if ent is None:
-        return None
-    row: dict[str, Any] = dict(zip([*entity_cols, "main_driver"], ent, strict=True))
-    row["code"] = code
-    for table in SCORED_TABLES:
-        row[table] = _one_row(con, entry / f"{table}.parquet", layout.indicators, code)
-    row["dimensions"] = _one_row(con, entry / "dimensions.parquet", list(DIMENSIONS), code)
-    meta = _one_row(con, entry / "meta.parquet", ["description", "import_value"], code)
-    if meta is None:
-        raise KeyError(f"{code} missing from {entry / 'meta.parquet'}")
-    row["description"], row["import_value"] = meta
+def _rows_of(con: duckdb.DuckDBPyConnection, file: Path, columns: list[str], codes: list[str]) -> dict[str, list[Any]]:
+    """These entities' rows of one stored Parquet file (``columns`` in order), by code."""
+    sql = f"SELECT _index, {_quoted(columns)} FROM read_parquet(?) WHERE _index IN (SELECT UNNEST(?))"
+    return {str(r[0]): list(r[1:]) for r in con.execute(sql, [str(file), codes]).fetchall()}
+
+
+ENTITY_COLUMNS = ("overall", "risk_score", "criticality", "scale", "rank", "rank_lo", "rank_hi", "world_basis")
+
+
+def _read_rows(
+    con: duckdb.DuckDBPyConnection, entry: Path, layout: RecordLayout, codes: list[str]
+) -> dict[str, dict[str, Any]]:
+    """The rows :func:`build_record` reads, for those of ``codes`` that are ranked (one query per file)."""
+    entity_cols = [*ENTITY_COLUMNS, "main_driver"]
+    rows: dict[str, dict[str, Any]] = {
+        c: {**dict(zip(entity_cols, values, strict=True)), "code": c}
+        for c, values in _rows_of(con, entry / "entity.parquet", entity_cols, codes).items()
+    }
+    found = [c for c in codes if c in rows]
+    if not found:
+        return {}
+    parts = {t: _rows_of(con, entry / f"{t}.parquet", layout.indicators, found) for t in SCORED_TABLES}
+    parts["dimensions"] = _rows_of(con, entry / "dimensions.parquet", list(DIMENSIONS), found)
+    meta = _rows_of(con, entry / "meta.parquet", ["description", "import_value"], found)
     ci_file = entry / "criticality_inputs.parquet"
-    row["criticality_inputs"] = None
+    names: list[str] = []
+    ci: dict[str, list[Any]] = {}
     if ci_file.exists():
-        names = [str(r[0]) for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(ci_file)]).fetchall()]
-        names = [n for n in names if n != "_index"]
-        values = _one_row(con, ci_file, names, code)
-        row["criticality_inputs"] = None if values is None else dict(zip(names, values, strict=True))
-    return row
+        described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(ci_file)]).fetchall()
+        names = [str(r[0]) for r in described if str(r[0]) != "_index"]
+        ci = _rows_of(con, ci_file, names, found)
+    for c in found:
+        row = rows[c]
+        for name, part in parts.items():
+            row[name] = part[c]  # a KeyError is a damaged entry: the caller recomputes
+        row["description"], row["import_value"] = meta[c]
+        row["criticality_inputs"] = dict(zip(names, ci[c], strict=True)) if c in ci else None
+    return rows
+
+
+def find_entry(
+    importer: str = "USA",
+    level: str = "product",
+    year: int | None = None,
+    db: Path | str | None = None,
+    config: Path | str | None = None,
+    min_import: float = 1e6,
+    draws: int = 200,
+    seed: int = 0,
+) -> Path | None:
+    """The stored entry of this request, or None (not stored, no warehouse yet, or settings that do not load)."""
+    warehouse = Path(db) if db is not None else default_db()
+    if not warehouse.exists():
+        return None
+    try:
+        settings_repr = repr(load_settings(config))
+    except SupplyscopeError:
+        return None
+    return _entry(
+        entry_key(str(warehouse), settings_repr, request_filters(importer, year, level, min_import, draws, seed))
+    )
+
+
+@dataclass(frozen=True)
+class StoredRanking:
+    """The first ``top`` of a stored ranking as :meth:`Assessment.to_dict` gives it, read without pandas."""
+
+    entry: Path
+    key: str
+    """``hs6`` or ``industry``: the code field of each record."""
+    doc: dict[str, Any]
+    reasons: dict[str, str]
+
+
+def cached_ranking(
+    top: int | None,
+    importer: str = "USA",
+    level: str = "product",
+    year: int | None = None,
+    db: Path | str | None = None,
+    config: Path | str | None = None,
+    min_import: float = 1e6,
+    draws: int = 200,
+    seed: int = 0,
+) -> StoredRanking | None:
+    """``to_dict(top)`` of the stored assessment of this request, or None when it is not stored or damaged."""
+    entry = find_entry(importer, level, year, db, config, min_import, draws, seed)
+    if entry is None:
+        return None
+    try:
+        doc = json.loads((entry / "layout.json").read_text(encoding="utf-8"))
+        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+        layout = RecordLayout(**doc["layout"])
+        con = duckdb.connect()
+        try:
+            ranked = con.execute(
+                "SELECT _index FROM read_parquet(?, file_row_number = true) ORDER BY rank, file_row_number LIMIT ?",
+                [str(entry / "entity.parquet"), layout.count if top is None else top],
+            ).fetchall()
+            codes = [str(r[0]) for r in ranked]
+            rows = _read_rows(con, entry, layout, codes)
+        finally:
+            con.close()
+        records = [build_record(layout, rows[c]) for c in codes]
+        listed = {
+            "importer": meta["importer"],
+            "year": meta["year"],
+            "level": meta["level"],
+            "count": layout.count,
+            "filters": meta["filters"],
+            "notes": meta["notes"],
+            LIST_KEY: records,
+        }
+    except (OSError, KeyError, TypeError, ValueError, duckdb.Error):
+        return None  # a damaged or partial entry: the full path recomputes it
+    return StoredRanking(entry, layout.key, listed, dict(layout.reasons))
+
+
+def outputs_marker(entry: Path, top: int | None) -> str:
+    """What the files ``assess`` writes depend on beyond the stored assessment: its entry and ``top``."""
+    return hashlib.sha256(json.dumps([entry.name, top]).encode()).hexdigest()[:24]
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def written_file(out: Path, stem: str) -> Path:
+    """The sidecar recording which assessment the files ``<stem>.*`` in ``out`` were written for."""
+    return out / f".{stem}.written.json"
+
+
+def record_outputs(out: Path, stem: str, marker: str, files: list[Path]) -> None:
+    """Note that ``files`` were just written for ``marker`` (with their sizes and mtimes)."""
+    doc = {"marker": marker, "files": {p.name: _stamp(p) for p in files}}
+    written_file(out, stem).write_text(json.dumps(doc), encoding="utf-8")
+
+
+def outputs_current(out: Path, stem: str, marker: str, report: Path) -> bool:
+    """True when every file noted for ``stem`` is on disk as written for ``marker``, the report with
+    its marker tag (:data:`REPORT_MARKER`)."""
+    try:
+        doc = json.loads(written_file(out, stem).read_text(encoding="utf-8"))
+        if doc["marker"] != marker or report.name not in doc["files"]:
+            return False
+        if any(_stamp(out / name) != stamp for name, stamp in doc["files"].items()):
+            return False
+        with report.open(encoding="utf-8") as f:
+            head = f.read(4096)
+    except (OSError, KeyError, TypeError, ValueError):
+        return False
+    return REPORT_MARKER.format(marker=marker) in head
+
+
+REPORT_MARKER = '<meta name="supplyscope-assessment" content="{marker}">'
+"""The tag in the head of an assessment report naming the stored assessment it was written for."""
 
 
 def cached_explain(
@@ -323,17 +461,10 @@ def cached_explain(
     """
     if level == "product" and not (len(code) == 6 and code.isdigit()):
         return None
-    warehouse = Path(db) if db is not None else default_db()
-    if not warehouse.exists():
-        return None
-    try:
-        settings_repr = repr(load_settings(config))
-    except SupplyscopeError:
-        return None
-    key = entry_key(str(warehouse), settings_repr, request_filters(importer, year, level, min_import, draws, seed))
-    entry = _entry(key)
+    entry = find_entry(importer, level, year, db, config, min_import, draws, seed)
     if entry is None:
         return None
+    warehouse = Path(db) if db is not None else default_db()
     try:
         doc = json.loads((entry / "layout.json").read_text(encoding="utf-8"))
         con = duckdb.connect(str(warehouse), read_only=True)
@@ -351,7 +482,7 @@ def _answer(
     con: duckdb.DuckDBPyConnection, entry: Path, doc: dict[str, Any], level: str, code: str
 ) -> dict[str, Any] | None:
     layout = RecordLayout(**doc["layout"])
-    row = _read_row(con, entry, layout, code)
+    row = _read_rows(con, entry, layout, [code]).get(code)
     args = (doc["importer"], int(doc["year"]), list(doc["sources"]))
     if row is not None:
         record = build_record(layout, row)
