@@ -64,15 +64,27 @@ def test_indicator_sql_identical_on_duckdb_and_spark(spark: SparkEngine, warehou
     assert stats["import_value"].sum() > 1e12
 
 
-def test_assess_engine_spark_gives_the_same_ranking(spark: SparkEngine, bundled_db) -> None:  # type: ignore[no-untyped-def]
-    """`assess --engine spark` end to end: the same values (to float noise), ranks and rank intervals."""
+def test_assess_engine_spark_gives_the_same_ranking(spark: SparkEngine, bundled_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`assess --engine spark` end to end: the same values (to float noise), ranks and rank intervals;
+    the engine it opens is closed when the assessment is done."""
     import numpy as np
 
     from supplyscope.api import run
 
+    closed: list[SparkEngine] = []
+    close = SparkEngine.close
+
+    def spy(self: SparkEngine) -> None:
+        closed.append(self)
+        close(self)
+
+    monkeypatch.setattr(SparkEngine, "close", spy)
     duck, ctx_d = run(db=bundled_db, draws=50)
     ctx_d.warehouse.close()
+    assert closed == []  # DuckDB: no other engine is opened
     other, ctx_s = run(db=bundled_db, draws=50, engine="spark")
+    assert len(closed) == 1 and closed[0] is not spark  # its own engine, closed; the shared session lives on
+    assert ctx_s.run_sql is None  # later queries on the context go to the warehouse
     ctx_s.warehouse.close()
     a, b = duck.scores.values, other.scores.values.loc[duck.scores.index]
     np.testing.assert_allclose(b.to_numpy(float), a.to_numpy(float), rtol=1e-9, atol=1e-12)

@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from supplyscope.errors import DataError
@@ -37,7 +39,7 @@ def _edit(line: str, column: str, value: str) -> str:
     # the fixture's quoted fields contain commas; rebuild the row with pandas to edit one cell safely
     row = pd.read_csv(pd.io.common.StringIO(_lines()[0] + "\n" + line), dtype=str, keep_default_na=False)
     row.loc[0, column] = value
-    return row.to_csv(index=False, header=False).strip()
+    return str(row.to_csv(index=False, header=False)).strip()
 
 
 def test_reads_and_normalises_the_fixture() -> None:
@@ -156,3 +158,52 @@ def test_typed_parquet_and_in_memory_tables_validate_the_same(tmp_path: Path) ->
     with pytest.raises(DataError) as err:
         validate_table(to_table([ok, bad]), source="memory")
     assert (err.value.source, err.value.row, err.value.field) == ("memory", 2, "value_usd")
+
+
+def _typed(tmp_path: Path) -> pd.DataFrame:
+    frame = read_shipments(SMALL).to_pandas()
+    assert str(frame["value_usd"].dtype) == "float64" and frame["de_minimis_claimed"].dtype == bool
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("value_usd", float("nan"), "non-negative"),
+        ("value_usd", float("inf"), "non-negative"),
+        ("value_usd", -0.5, "non-negative"),
+        ("value_usd", None, "required"),
+        ("entry_date", None, "required"),
+        ("de_minimis_claimed", None, "required"),
+    ],
+)
+def test_typed_parquet_columns_are_checked_without_text(
+    tmp_path: Path, column: str, value: object, message: str
+) -> None:
+    table = pa.Table.from_pandas(_typed(tmp_path), preserve_index=False)
+    values = table.column(column).to_pylist()
+    values[6] = value
+    i = table.schema.get_field_index(column)
+    # from_pandas=False keeps NaN a NaN (pandas would store it as null)
+    table = table.set_column(i, column, pa.array(values, table.schema.field(i).type, from_pandas=False))
+    path = tmp_path / "typed.parquet"
+    pq.write_table(table, path)
+    assert str(table.schema.field(i).type) in ("double", "date32[day]", "bool")
+    found = find_problems(path)
+    assert [(p.row, p.field) for p in found] == [(7, column)]
+    assert message in found[0].message
+    out = tmp_path / "staged.parquet"
+    with pytest.raises(DataError) as err:
+        stage_shipments(path, out)
+    assert (err.value.row, err.value.field) == (7, column)
+    assert not out.exists()  # written in the checking pass, removed on refusal
+
+
+def test_staging_typed_parquet_and_csv_give_the_same_rows(tmp_path: Path) -> None:
+    typed = tmp_path / "typed.parquet"
+    _typed(tmp_path).to_parquet(typed)
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    assert stage_shipments(SMALL, a) == stage_shipments(typed, b) == 10
+    from_csv, from_typed = pd.read_parquet(a), pd.read_parquet(b)
+    pd.testing.assert_frame_equal(from_csv[list(COLUMNS)], from_typed[list(COLUMNS)])
+    assert (from_csv["_bad"] == 0).all() and from_typed["_row"].tolist() == list(range(1, 11))

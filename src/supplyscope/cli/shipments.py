@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from supplyscope.clitools import OutputFormat, console, err_console, finite, print_json
+from supplyscope.clitools import (
+    OutputFormat,
+    XlsxOpt,
+    console,
+    err_console,
+    finite,
+    format_option,
+    print_json,
+    save_workbook,
+)
 from supplyscope.errors import ConfigError
 
 app = typer.Typer(help="Shipment-level screening at de minimis scale.", no_args_is_help=True)
@@ -23,9 +32,22 @@ class EngineName(StrEnum):
     spark = "spark"
 
 
+def _existing_input(value: str) -> str:
+    """A local input must exist; a URI (``s3a://``, ``hdfs://``) is checked by the engine that reads it."""
+    if "://" not in value and not Path(value).exists():
+        raise typer.BadParameter(f"Path '{value}' does not exist.")
+    return value
+
+
 @app.command("screen")
 def screen(
-    file: Annotated[Path, typer.Argument(help="Shipments as CSV (header row) or Parquet.", exists=True)],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="Shipments as CSV (header row) or Parquet: a path, or a URI Spark reads (s3a://, hdfs://).",
+            callback=_existing_input,
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Directory for flagged.parquet, aggregates.csv, summary.json.")],
     engine: Annotated[EngineName, typer.Option("--engine", help="duckdb (default) or spark.")] = EngineName.duckdb,
     config: Annotated[
@@ -51,9 +73,8 @@ def screen(
         str | None,
         typer.Option("--staging", help="Location every Spark executor can see (s3a://, hdfs://, a shared path)."),
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json (one JSON document).")] = (
-        OutputFormat.table
-    ),
+    fmt: Annotated[OutputFormat, format_option(help="table or json (one JSON document).")] = OutputFormat.table,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Screen every shipment: de minimis (current and proposed rules), Section 301/232 coverage, listed
     shippers and Xinjiang addresses; write the flagged shipments and aggregates by origin, chapter, mode."""
@@ -86,7 +107,7 @@ def screen(
                 bar.update(task, visible=True, completed=done, total=total or None)
 
             result = screen_file(
-                file,
+                file if "://" in file else Path(file),
                 out,
                 eng,
                 settings=settings,
@@ -95,30 +116,43 @@ def screen(
             )
     finally:
         eng.close()
+    s = result.summary
+    if xlsx is not None:
+        import pandas as pd
+
+        measures = pd.DataFrame(_measures(s), columns=["measure", "value"])
+        about = {"input": str(file), "engine": s["engine"], "outputs": str(out)}
+        save_workbook(xlsx, {"summary": measures, "aggregates": result.aggregates}, about)
     if fmt is OutputFormat.json:
         print_json(result.summary)
         return
-    s = result.summary
-    dm = s["de_minimis"]
-    table = Table(title=f"shipments screened: {file.name} on {s['engine']}")
+    table = Table(title=f"shipments screened: {file.rstrip('/').rsplit('/', 1)[-1]} on {s['engine']}")
     table.add_column("measure")
     table.add_column("value", justify="right")
-    rows = [
-        ("shipments", f"{s['rows']:,}"),
-        ("flagged", f"{s['flagged']:,}"),
-        *((f"  {k}", f"{v:,}") for k, v in s["reasons"].items()),
-        ("de minimis claimed", f"{dm['claimed']:,}"),
-        ("  eligible, current rules", f"{dm['claimed_eligible_current']:,}"),
-        ("  eligible, proposed exclusions", f"{dm['claimed_eligible_proposed']:,}"),
-        ("duty forgone, current (USD)", f"{dm['duty_forgone_current_usd']:,.2f}"),
-        ("duty forgone, proposed (USD)", f"{dm['duty_forgone_proposed_usd']:,.2f}"),
-        ("  duty not computable (specific rates)", f"{dm['duty_not_computable']:,}"),
-        ("seconds", f"{s['seconds']:.1f}"),
-    ]
-    for k, v in rows:
-        table.add_row(k, v)
+    for k, v in _measures(s):
+        if isinstance(v, float):
+            table.add_row(k, f"{v:.1f}" if k == "seconds" else f"{v:,.2f}")
+        else:
+            table.add_row(k, f"{v:,}")
     console.print(table)
     console.print(f"wrote {s['outputs']['flagged']}, {s['outputs']['aggregates']}, {s['outputs']['summary']}")
+
+
+def _measures(s: dict[str, Any]) -> list[tuple[str, int | float]]:
+    """The summary's figures, one (measure, value) per line, as the table and the workbook show them."""
+    dm = s["de_minimis"]
+    return [
+        ("shipments", s["rows"]),
+        ("flagged", s["flagged"]),
+        *((f"  {k}", v) for k, v in s["reasons"].items()),
+        ("de minimis claimed", dm["claimed"]),
+        ("  eligible, current rules", dm["claimed_eligible_current"]),
+        ("  eligible, proposed exclusions", dm["claimed_eligible_proposed"]),
+        ("duty forgone, current (USD)", float(dm["duty_forgone_current_usd"])),
+        ("duty forgone, proposed (USD)", float(dm["duty_forgone_proposed_usd"])),
+        ("  duty not computable (specific rates)", dm["duty_not_computable"]),
+        ("seconds", float(s["seconds"])),
+    ]
 
 
 def register(app_: typer.Typer) -> None:

@@ -31,3 +31,18 @@ def home() -> Path:
 def default_db() -> Path:
     """Default warehouse file: ``<home>/warehouse.duckdb``."""
     return home() / "warehouse.duckdb"
+
+
+def tariff_data_files() -> list[Path]:
+    """The bundled files that decide a US duty stack: the HTS schedule, the Section 301 lists, the HS 2017 -> 2022
+    rows of the 301 successors, the country-group members and the location table (cache keys are built from them)."""
+    from supplyscope.data.sources import hs_concordance, hts, section301
+
+    names = (
+        hts.BUNDLED_HTS,
+        section301.BUNDLED_301,
+        hs_concordance.BUNDLED_HS_CHANGES,
+        "countries/group_members.parquet",
+        "countries/locations.parquet",
+    )
+    return [bundled(name) for name in names]

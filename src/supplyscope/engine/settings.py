@@ -9,7 +9,8 @@ tables = "/shared/supplyscope-export"     # where `assess --engine spark` keeps 
 
 ``$SUPPLYSCOPE_SPARK_MASTER``, ``$SUPPLYSCOPE_SPARK_STAGING`` and ``$SUPPLYSCOPE_SPARK_TABLES`` override
 the file (CI sets them for its standalone cluster); command-line options (``--spark-master``,
-``--staging``) override both.
+``--staging``) override both. With no master named anywhere, a process launched by ``spark-submit``
+runs on the master given to ``spark-submit``, and any other process on :data:`DEFAULT_MASTER`.
 """
 
 from __future__ import annotations
@@ -25,14 +26,16 @@ MASTER_ENV = "SUPPLYSCOPE_SPARK_MASTER"
 STAGING_ENV = "SUPPLYSCOPE_SPARK_STAGING"
 KEYS = ("master", "staging", "tables")
 TABLES_ENV = "SUPPLYSCOPE_SPARK_TABLES"
+DEFAULT_MASTER = "local[2]"
 
 
 @dataclass(frozen=True)
 class SparkSettings:
-    """The Spark master URL, the staging location (``None``: a temporary directory, local mode only) and the
-    directory of the warehouse's Parquet export (``None``: under ``$SUPPLYSCOPE_HOME``)."""
+    """The Spark master URL (``None``: not named; see the module), the staging location (``None``: a
+    temporary directory, local mode only) and the directory of the warehouse's Parquet export (``None``:
+    under ``$SUPPLYSCOPE_HOME``)."""
 
-    master: str = "local[2]"
+    master: str | None = None
     staging: str | None = None
     tables: str | None = None
 
@@ -46,9 +49,11 @@ def spark_settings(path: Path | str | None = None) -> SparkSettings:
     for key in KEYS:
         if key in section and not (isinstance(section[key], str) and section[key].strip()):
             raise ConfigError("expected a non-empty string", key=f"spark.{key}", source=where)
-    master = os.environ.get(MASTER_ENV) or section.get("master") or SparkSettings.master
+    master = os.environ.get(MASTER_ENV) or section.get("master")
     staging = os.environ.get(STAGING_ENV) or section.get("staging")
     tables = os.environ.get(TABLES_ENV) or section.get("tables")
     return SparkSettings(
-        master=str(master), staging=str(staging) if staging else None, tables=str(tables) if tables else None
+        master=str(master) if master else None,
+        staging=str(staging) if staging else None,
+        tables=str(tables) if tables else None,
     )

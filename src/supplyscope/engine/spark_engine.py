@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from supplyscope.engine.base import Location, RowNumbers, TableData, as_arrow
-from supplyscope.engine.settings import spark_settings
+from supplyscope.engine.settings import DEFAULT_MASTER, spark_settings
 from supplyscope.engine.transpile import to_spark
 from supplyscope.errors import ConfigError, DataError
 
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame as SparkDataFrame
     from pyspark.sql import SparkSession
 
+LOCAL_SHUFFLE_PARTITIONS = 4
+"""Shuffle partitions in local mode (a cluster keeps ``spark.sql.shuffle.partitions`` of its own)."""
 INSTALL_HINT = "the Spark engine needs PySpark and Java 17+: pip install 'pyspark>=3.5' and install a JDK"
 
 
@@ -70,13 +72,49 @@ def _is_local(master: str) -> bool:
     return master.startswith("local")
 
 
+def _loopback(master: str) -> bool:
+    return any(f"://{host}:" in master for host in ("127.0.0.1", "localhost"))
+
+
+def _submitted() -> bool:
+    """Whether ``spark-submit`` launched this interpreter (its JVM is already up and holds the master)."""
+    return bool(os.environ.get("PYSPARK_GATEWAY_PORT"))
+
+
+def session_master(requested: str | None) -> str | None:
+    """The master a new session gets: the one requested (argument or settings), else the one given to
+    ``spark-submit`` when it launched this interpreter (``None``: leave it), else :data:`DEFAULT_MASTER`."""
+    if requested is None and not _submitted():
+        return DEFAULT_MASTER
+    return requested
+
+
+def session_settings(master: str | None, shuffle_partitions: int | None) -> dict[str, str]:
+    """The settings a new session gets (``master=None``: whatever ``spark-submit`` was given)."""
+    settings = {
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.session.timeZone": "UTC",
+    }
+    local = master is not None and _is_local(master)
+    if shuffle_partitions is not None or local:  # a cluster keeps its own (AQE coalesces small partitions)
+        settings["spark.sql.shuffle.partitions"] = str(shuffle_partitions or LOCAL_SHUFFLE_PARTITIONS)
+    if master is not None and (local or _loopback(master)):
+        # all on this machine: bind the driver to loopback (a remote cluster's executors must reach it)
+        settings |= {"spark.driver.bindAddress": "127.0.0.1", "spark.driver.host": "127.0.0.1"}
+    return settings
+
+
 class SparkEngine:
     """Runs SQL on a Spark session: local mode by default, or a cluster (``master="spark://host:7077"``).
 
     ``staging`` names a location every executor can read and write (required off local mode); each engine
     keeps its intermediate datasets in its own sub-directory there and deletes it on :meth:`close`. Pass an
     existing ``session`` to reuse it. ``spark.local.dir`` is left to the cluster (``SPARK_LOCAL_DIRS`` of
-    each worker) unless ``config`` sets it.
+    each worker) unless ``config`` sets it. ``master=None`` takes ``[spark] master``, else the master of
+    ``spark-submit``, else local mode (:func:`session_master`); ``shuffle_partitions=None`` keeps a
+    cluster's own setting (:func:`session_settings`).
     """
 
     name = "spark"
@@ -85,7 +123,7 @@ class SparkEngine:
         self,
         *,
         master: str | None = None,
-        shuffle_partitions: int = 4,
+        shuffle_partitions: int | None = None,
         session: SparkSession | None = None,
         config: Mapping[str, str] | None = None,
         app_name: str = "supplyscope",
@@ -118,19 +156,16 @@ class SparkEngine:
         self.staging = f"{staging.rstrip('/')}/run-{uuid.uuid4().hex[:12]}"
 
     @staticmethod
-    def _start(master: str, shuffle_partitions: int, config: Mapping[str, str], app_name: str) -> SparkSession:
+    def _start(
+        master: str | None, shuffle_partitions: int | None, config: Mapping[str, str], app_name: str
+    ) -> SparkSession:
         from pyspark.sql import SparkSession
 
-        builder: Any = SparkSession.builder.master(master).appName(app_name)
-        settings = {
-            "spark.ui.enabled": "false",
-            "spark.ui.showConsoleProgress": "false",
-            "spark.sql.shuffle.partitions": str(shuffle_partitions),
-            "spark.sql.execution.arrow.pyspark.enabled": "true",
-            "spark.sql.session.timeZone": "UTC",
-            "spark.driver.bindAddress": "127.0.0.1",
-            "spark.driver.host": "127.0.0.1",
-        }
+        builder: Any = SparkSession.builder.appName(app_name)
+        master = session_master(master)
+        if master is not None:  # else the master given to spark-submit
+            builder = builder.master(master)
+        settings = session_settings(master, shuffle_partitions)
         # Python workers (mapInPandas) run the driver's interpreter unless PYSPARK_PYTHON says otherwise;
         # PySpark reads the variable, not the setting, when it starts the context
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -176,6 +211,9 @@ class SparkEngine:
             raw = self.session.read.parquet(target)
             cols = [c for c in raw.columns]
             numbered = raw.select(F.col("_metadata.file_path").alias("_file"), F.col("_metadata.row_index"), *cols)
+            if "://" not in target and Path(target).is_file():  # one file: its row index is the record number
+                numbered.select((F.col("row_index") + 1).alias(row), *cols).createOrReplaceTempView(name)
+                return lambda key: key
             per_file = numbered.groupBy("_file").count().collect()  # Parquet footers: one row per file
             offsets, total = [], 0
             for r in sorted(per_file, key=lambda r: str(r["_file"])):

@@ -9,8 +9,11 @@ lists, and the Xinjiang place-name matcher); anything with the same method can r
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import pandas as pd
@@ -73,6 +76,8 @@ class IndexScreener:
         self._xinjiang = screening.xinjiang_match
         self.threshold = threshold
         self.versions: dict[str, str] = dict(self._index.versions)
+        self.cache_key = _cache_key(db, threshold)
+        """Identifies this screener's results: lists, matching code and threshold (see ``party_cache``)."""
 
     def screen_parties(
         self,
@@ -91,6 +96,15 @@ class IndexScreener:
             else:
                 out.append(PartyResult(xinjiang_term=term))
         return out
+
+
+def _cache_key(db: str | None, threshold: float | None) -> str:
+    from supplyscope.screening import bundle, xinjiang
+    from supplyscope.shipments.party_cache import FORMAT
+
+    code = hashlib.sha256(Path(xinjiang.__file__).read_bytes() + Path(__file__).read_bytes()).hexdigest()
+    parts = {"index": bundle.cache_key(db, True), "threshold": threshold, "code": code, "format": FORMAT}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
 
 
 def screen_keys(

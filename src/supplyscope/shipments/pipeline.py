@@ -30,7 +30,8 @@ from supplyscope.errors import DataError
 from supplyscope.jsonio import to_json
 from supplyscope.shipments import sql
 from supplyscope.shipments.load import stage_shipments
-from supplyscope.shipments.parties import RESULT_SCHEMA, IndexScreener, PartyScreener, screen_batch
+from supplyscope.shipments.parties import IndexScreener, PartyScreener
+from supplyscope.shipments.party_cache import screen_parties
 from supplyscope.shipments.settings import ShipmentSettings, load_settings
 from supplyscope.shipments.tariffs import CoverageSource, default_coverage, tariff_facts
 
@@ -76,11 +77,14 @@ def run(
     coverage: CoverageSource | None = None,
     progress: Progress | None = None,
     rows: int | None = None,
+    cache: bool | None = None,
 ) -> tuple[int, pd.DataFrame, dict[str, Any]]:
     """Run the pipeline on *validated* shipments (Parquet); leaves table ``screened`` in the engine.
 
     ``rows`` is the input's row count when the caller knows it (the staging write reports it); otherwise
-    the engine counts. Returns the row count, the tidy aggregates and facts for the summary.
+    the engine counts. ``cache``: look up and keep screened shippers in ``$SUPPLYSCOPE_HOME/cache``
+    (:mod:`~supplyscope.shipments.party_cache`); by default on DuckDB only (on a cluster the cache
+    would be read and written by the driver). Returns the row count, the tidy aggregates and facts for the summary.
     """
     s = settings or load_settings()
     cov = coverage or default_coverage()
@@ -99,7 +103,7 @@ def run(
     tick("tariff facts", len(keys), len(keys))
 
     tick("screen shippers", 0, 0)
-    n_parties = engine.map_table("party_hits", sql.DISTINCT_PARTIES_SQL, screen_batch, RESULT_SCHEMA, shared=scr)
+    n_parties, n_screened = screen_parties(engine, scr, cache=engine.name == "duckdb" if cache is None else cache)
     tick("screen shippers", n_parties, n_parties)
 
     tick("screen shipments", 0, 0)
@@ -116,6 +120,7 @@ def run(
         "distinct_hts10": len(codes),
         "distinct_tariff_keys": len(keys),
         "distinct_shippers": n_parties,
+        "shippers_screened": n_screened,
         "coverage_source": cov.name,
         "screening_source": scr.name,
         "screening_lists": dict(scr.versions),
@@ -124,7 +129,7 @@ def run(
 
 
 def _summary(
-    path: Path,
+    path: Location,
     engine: Engine,
     rows: int,
     agg: pd.DataFrame,
@@ -154,7 +159,7 @@ def _summary(
     notes.append(f"Tariff facts from {coverage_name}.")
     return {
         "input": str(path),
-        "input_sha256": file_checksum(path) if path.is_file() else None,
+        "input_sha256": file_checksum(Path(path)) if "://" not in str(path) and Path(path).is_file() else None,
         "engine": engine.name,
         "rows": rows,
         "flagged": num("flagged"),
@@ -184,7 +189,7 @@ def _summary(
 
 
 def screen_file(
-    path: Path,
+    path: Location,
     out_dir: Path,
     engine: Engine,
     *,
@@ -192,12 +197,14 @@ def screen_file(
     screener: PartyScreener | None = None,
     coverage: CoverageSource | None = None,
     progress: Progress | None = None,
+    cache: bool | None = None,
 ) -> PipelineResult:
-    """Validate ``path`` (CSV or Parquet), screen every shipment and write into ``out_dir``:
+    """Validate ``path`` (CSV or Parquet; on Spark also a Parquet URI such as ``s3a://…``), screen every
+    shipment and write into ``out_dir``:
 
     ``flagged.parquet`` (every flagged shipment with its reasons), ``aggregates.csv`` (by origin x HTS
     chapter x mode, each alone, and the total) and ``summary.json``. Nothing is written when the
-    input has a problem.
+    input has a problem. ``cache``: as for :func:`run`.
     """
     t0 = time.perf_counter()
     s = settings or load_settings()
@@ -208,7 +215,9 @@ def screen_file(
     tick("validate", 0, 0)
     n_in = stage_shipments(path, staged, engine)
     tick("validate", 1, 1)
-    rows, agg, facts = run(engine, staged, settings=s, screener=screener, coverage=cov, progress=progress, rows=n_in)
+    rows, agg, facts = run(
+        engine, staged, settings=s, screener=screener, coverage=cov, progress=progress, rows=n_in, cache=cache
+    )
     tick("write", 0, 3)
     out_dir.mkdir(parents=True, exist_ok=True)
     flagged_path = out_dir / "flagged.parquet"

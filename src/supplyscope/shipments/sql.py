@@ -1,14 +1,16 @@
 """The pipeline's table-level work as SQL, written once in DuckDB's dialect.
 
 The same text runs on DuckDB and, transpiled by sqlglot, on Spark. Inputs are the tables
-``shipments`` (validated), ``hts_facts`` (one row per distinct HTS10 x origin x entry date, from the dated
-tariff layer) and ``party_hits`` (one row per
-distinct shipper key). Policy values are validated numbers and codes from
+``shipments`` (validated; only the columns of :data:`~supplyscope.shipments.model.COLUMNS` are read, so a
+staged file's bookkeeping columns stay out), ``hts_facts`` (one row per distinct HTS10 x origin x entry
+date, from the dated tariff layer) and ``party_hits`` (one row per distinct shipper key).
+Policy values are validated numbers and codes from
 :class:`~supplyscope.shipments.settings.ShipmentSettings`, never user free text.
 """
 
 from __future__ import annotations
 
+from supplyscope.shipments.model import COLUMNS
 from supplyscope.shipments.settings import ShipmentSettings
 
 REASON_PREDICATES: dict[str, str] = {
@@ -51,7 +53,7 @@ def screened_sql(s: ShipmentSettings) -> str:
     flag = " OR ".join(f"({REASON_PREDICATES[r]})" for r in reasons) or "FALSE"
     return f"""
     WITH f AS (
-      SELECT s.*,
+      SELECT {", ".join(f's."{c}"' for c in COLUMNS)},
              SUBSTRING(s.hts10, 1, 2) AS hts_chapter,
              h.in_schedule AS hts_in_schedule,
              h.general_text AS mfn_rate_text,

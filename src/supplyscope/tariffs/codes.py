@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -66,6 +67,38 @@ def in_range(code: str, rng: tuple[str, str]) -> bool:
 def in_any(code: str, ranges: Iterable[tuple[str, str]]) -> bool:
     """True when ``code`` falls in one of ``ranges``."""
     return any(in_range(code, r) for r in ranges)
+
+
+class RangeSet:
+    """Many inclusive ranges compiled for look-ups: ``code in RangeSet(r)`` is ``in_any(code, r)``.
+
+    Ranges whose ends have one length are searched by bisection (sorted by low end, with the running
+    maximum of the high ends); any other range is checked as :func:`in_range` does.
+    """
+
+    def __init__(self, ranges: Iterable[tuple[str, str]]) -> None:
+        by_len: dict[int, list[tuple[str, str]]] = {}
+        self._other: list[tuple[str, str]] = []
+        for lo, hi in ranges:
+            if len(lo) == len(hi):
+                by_len.setdefault(len(lo), []).append((lo, hi))
+            else:
+                self._other.append((lo, hi))
+        self._sorted: list[tuple[int, list[str], list[str]]] = []
+        for n, rs in sorted(by_len.items()):
+            rs.sort()
+            top: list[str] = []
+            for _lo, hi in rs:
+                top.append(hi if not top or hi > top[-1] else top[-1])
+            self._sorted.append((n, [lo for lo, _hi in rs], top))
+
+    def __contains__(self, code: str) -> bool:
+        for n, los, top in self._sorted:
+            key = code[:n]
+            i = bisect_right(los, key) - 1
+            if i >= 0 and top[i] >= key:
+                return True
+        return any(in_range(code, r) for r in self._other)
 
 
 def parse_ranges(items: Iterable[str]) -> tuple[tuple[str, str], ...]:

@@ -12,10 +12,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from supplyscope.errors import DataError, NotFoundError
-from supplyscope.tariffs.codes import clean_hts, clean_iso3, dotted, in_any
+from supplyscope.tariffs.codes import RangeSet, clean_hts, clean_iso3, dotted
 from supplyscope.tariffs.measures import NOT_MODELLED, Measure, TariffConfig, default_config
 from supplyscope.tariffs.rates import Rate, apply_rate
 from supplyscope.tariffs.schedule import HtsSchedule, TariffLine, default_schedule
@@ -113,13 +114,24 @@ def _candidates(code: str, lists: frozenset[str], cfg_id: int) -> tuple[tuple[Me
     """Measures whose product scope reaches ``code``: (measure, covered) with covered False when only its
     product exceptions exclude the code. Computed once per code."""
     out = []
-    for m in _CONFIGS[cfg_id].measures:
-        in_scope = (
-            m.product_list in lists if m.product_list is not None else m.products is None or in_any(code, m.products)
-        )
+    for m, products, excepted in _scopes(cfg_id):
+        in_scope = m.product_list in lists if m.product_list is not None else products is None or code in products
         if in_scope:
-            out.append((m, not (m.except_products and in_any(code, m.except_products))))
+            out.append((m, not (excepted is not None and code in excepted)))
     return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _scopes(cfg_id: int) -> tuple[tuple[Measure, RangeSet | None, RangeSet | None], ...]:
+    """Each measure of a config with its product ranges and exceptions compiled (None: all, or none)."""
+    return tuple(
+        (
+            m,
+            None if m.products is None else RangeSet(m.products),
+            RangeSet(m.except_products) if m.except_products else None,
+        )
+        for m in _CONFIGS[cfg_id].measures
+    )
 
 
 _CONFIGS: dict[int, TariffConfig] = {}
@@ -157,11 +169,39 @@ def _core(
     if pref is not None:
         base, label = pref, "preference"
     base_av = base.ad_valorem if base is not None else None
+    layers, flags, notes = _applied(_candidate_set(code, lists, cfg_id), origin, on, s301_origin, usmca, base_av)
+    return _Core(known, line.rate_line, label, base, layers, flags, notes, lists, successors)
+
+
+_CANDIDATE_SETS: dict[tuple[tuple[Measure, bool], ...], int] = {}
+_BY_SET: list[tuple[tuple[Measure, bool], ...]] = []
+
+
+@lru_cache(maxsize=1 << 16)
+def _candidate_set(code: str, lists: frozenset[str], cfg_id: int) -> int:
+    """A number for :func:`_candidates` of ``code``: codes reached by the same measures share it, so the
+    stack is decided once per set of measures (not once per code) in :func:`_applied`."""
+    found = _candidates(code, lists, cfg_id)
+    if found not in _CANDIDATE_SETS:
+        _CANDIDATE_SETS[found] = len(_BY_SET)
+        _BY_SET.append(found)
+    return _CANDIDATE_SETS[found]
+
+
+@lru_cache(maxsize=1 << 20)
+def _applied(
+    candidate_set: int, origin: str, on: date, s301_origin: str, usmca: bool, base_av: float | None
+) -> tuple[
+    tuple[tuple[Measure, float | None, str | None], ...],
+    tuple[tuple[Measure, str], ...],
+    tuple[tuple[str, Measure, Measure | None], ...],
+]:
+    """The layers, flags and notes of the measures of one candidate set on ``on`` (see :func:`_core`)."""
     winners: dict[str, Measure] = {}
     excepted: dict[str, Measure] = {}
     inactive: dict[str, list[Measure]] = {}
     shadowed: list[tuple[Measure, Measure]] = []
-    for m, covered in _candidates(code, lists, cfg_id):
+    for m, covered in _BY_SET[candidate_set]:
         country = s301_origin if m.program == "301" else origin
         if not m.covers_country(country):
             continue
@@ -231,7 +271,7 @@ def _core(
             notes.append(("ended", max(ended, key=lambda x: x.valid_to or on), None))
         elif later:
             notes.append(("later", min(later, key=lambda x: x.valid_from), None))
-    return _Core(known, line.rate_line, label, base, tuple(layers), tuple(flags), tuple(notes), lists, successors)
+    return tuple(layers), tuple(flags), tuple(notes)
 
 
 _SCHEDS: dict[int, HtsSchedule] = {}
@@ -295,6 +335,31 @@ def layer_rates(
     """
     ids = _ids(config, None, None)
     return _rates_of(_core(hts10, origin, on, s301_origin or origin, usmca_qualifies, None, *ids))
+
+
+LAYER_VERSION = "layer-rates-1"
+"""Bump when what :func:`layer_rates` or :func:`de_minimis_status` return changes in a way no input file shows."""
+
+
+def layer_inputs() -> tuple[list[Path], str]:
+    """What decides :func:`layer_rates` and :func:`de_minimis_status` under the default config: the bundled
+    HTS, Section 301 lists, HS 2017 -> 2022 rows, measures TOML and EU membership files, the code that reads
+    and applies them, and a version string of the derived formats (the cached schedule's and 301 index's).
+
+    Callers that cache those rates key them with :func:`supplyscope.data.cache.inputs_key` of these.
+    """
+    from supplyscope.codes import countries
+    from supplyscope.data.paths import tariff_data_files
+    from supplyscope.data.sources import hs_concordance, hts, section301
+    from supplyscope.tariffs import measures, schedule
+    from supplyscope.tariffs import section301 as s301
+
+    data = [*tariff_data_files(), measures.DEFAULT_MEASURES]
+    code = sorted(Path(__file__).parent.glob("*.py")) + [
+        Path(m.__file__ or "") for m in (countries, hs_concordance, hts, section301)
+    ]
+    versions = (LAYER_VERSION, hts.ROWS_VERSION, schedule.RESOLVED_VERSION, section301.LISTED_VERSION)
+    return data + code, ":".join((*versions, s301.INDEX_VERSION))
 
 
 def _rates_of(core: _Core) -> dict[str, float | None]:
