@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from supplyscope.data.paths import bundled
@@ -88,13 +89,17 @@ def eu_members() -> tuple[str, ...]:
     return tuple(sorted(set(codes)))
 
 
+def country_files() -> list[Path]:
+    """The bundled files the country groups are read from (for cache keys)."""
+    return [bundled("countries/group_members.parquet"), bundled(LOCATIONS_FILE)]
+
+
 @lru_cache(maxsize=1)
 def eu_members_cached() -> tuple[str, ...]:
     """:func:`eu_members` from ``$SUPPLYSCOPE_HOME/cache`` (keyed by the two input files), without pandas when warm."""
     from supplyscope.data.cache import cached_json
 
-    files = [bundled("countries/group_members.parquet"), bundled(LOCATIONS_FILE)]
-    return tuple(str(c) for c in cached_json("eu-members", files, "eu-members-1", lambda: list(eu_members())))
+    return tuple(str(c) for c in cached_json("eu-members", country_files(), "eu-members-1", lambda: list(eu_members())))
 
 
 @lru_cache(maxsize=1)

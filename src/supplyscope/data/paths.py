@@ -35,14 +35,12 @@ def default_db() -> Path:
 
 def tariff_data_files() -> list[Path]:
     """The bundled files that decide a US duty stack: the HTS schedule, the Section 301 lists, the HS 2017 -> 2022
-    rows of the 301 successors, the country-group members and the location table (cache keys are built from them)."""
+    rows of the 301 successors (cache keys are built from them; country files: ``codes.countries.country_files``)."""
     from supplyscope.data.sources import hs_concordance, hts, section301
 
     names = (
         hts.BUNDLED_HTS,
         section301.BUNDLED_301,
         hs_concordance.BUNDLED_HS_CHANGES,
-        "countries/group_members.parquet",
-        "countries/locations.parquet",
     )
     return [bundled(name) for name in names]

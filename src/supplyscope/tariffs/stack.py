@@ -354,7 +354,7 @@ def layer_inputs() -> tuple[list[Path], str]:
     from supplyscope.tariffs import measures, schedule
     from supplyscope.tariffs import section301 as s301
 
-    data = [*tariff_data_files(), measures.DEFAULT_MEASURES]
+    data = [*tariff_data_files(), measures.DEFAULT_MEASURES, *countries.country_files()]
     code = sorted(Path(__file__).parent.glob("*.py")) + [
         Path(m.__file__ or "") for m in (countries, hs_concordance, hts, section301)
     ]
