@@ -28,13 +28,13 @@ from supplyscope.scoring.assessment import Assessment, Progress, suppliers
 from supplyscope.scoring.assessment import assess as run_assessment
 from supplyscope.scoring.method import method_of
 from supplyscope.scoring.stored import (
+    AssessmentRequest,
     below_floor_record,
     cache_root,
     cached_explain,
     entity_suppliers,
     entry_key,
     product_suppliers,
-    request_filters,
     write_alias,
     write_layout,
 )
@@ -177,7 +177,7 @@ def assessment(
     wh = _open(db)
     # the mineral catalogue is read only if the context needs it (not on a cache hit)
     ctx = Context(wh, importer=importer.upper(), year=year, mineral_links_of=mineral_links)
-    filters = request_filters(ctx.importer, ctx.y, level, min_import, draws, seed)
+    filters = AssessmentRequest(ctx.importer, level, ctx.y, min_import=min_import, draws=draws, seed=seed).filters()
     path = cache_root() / entry_key(wh.path, repr(cfg), filters)
     result = _load_cached(path, cfg) if use_cache else None
     if result is None:
@@ -341,7 +341,7 @@ def explain(
     re-ranking. ``with_look_through`` adds the look-through exposure to China from the ICIO table.
     A stored assessment answers without recomputing (:func:`~supplyscope.scoring.stored.cached_explain`).
     """
-    record = cached_explain(code, importer, level, year, db, config, min_import)
+    record = cached_explain(code, AssessmentRequest(importer, level, year, db, config, min_import))
     if record is None:
         if level == "product":
             from supplyscope.codes.hs import normalise_hs6

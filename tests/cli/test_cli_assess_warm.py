@@ -145,8 +145,9 @@ def test_the_stored_ranking_is_the_assessments_json(
     result, ctx = api.assessment(db=db, level=level, draws=20)  # computed, and stored
     ctx.warehouse.close()
     for top in (None, 3):
-        got = stored.cached_ranking(top, db=db, level=level, draws=20)
+        got = stored.cached_ranking(top, stored.AssessmentRequest(db=db, level=level, draws=20))
         assert got is not None
         assert json.dumps(got.doc) == json.dumps(result.to_dict(top), default=str)
         assert got.reasons == result.reasons
-    assert stored.cached_ranking(3, db=db, level=level, draws=21) is None  # another request: not stored
+    other = stored.AssessmentRequest(db=db, level=level, draws=21)  # another request: not stored
+    assert stored.cached_ranking(3, other) is None

@@ -112,7 +112,7 @@ def _same(a: object, b: object) -> bool:
 def test_cached_explain_equals_the_computed_record(home: Path, bundled_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "wh.duckdb"
     shutil.copyfile(bundled_db, db)
-    assert stored.cached_explain("850760", db=db) is None  # nothing stored yet
+    assert stored.cached_explain("850760", stored.AssessmentRequest(db=db)) is None  # nothing stored yet
     result, ctx = api.assessment(db=db)
     try:
         order = list(result.order())
@@ -126,14 +126,15 @@ def test_cached_explain_equals_the_computed_record(home: Path, bundled_db: Path,
         ctx.warehouse.close()
     assert below, "the bundled data has products under the $1M floor"
     for c in codes:
-        rec = stored.cached_explain(c, db=db)
+        rec = stored.cached_explain(c, stored.AssessmentRequest(db=db))
         assert rec is not None, c
         assert _same(rec, computed[c])
         assert rec["suppliers"] and rec["suppliers"][0]["value_usd"] >= rec["suppliers"][-1]["value_usd"]
     for c in below:
-        rec = stored.cached_explain(c, db=db)
+        rec = stored.cached_explain(c, stored.AssessmentRequest(db=db))
         assert rec is not None and rec["rank"] is None and _same(rec, computed_below[c])
-    assert stored.cached_explain("999999", db=db) is None  # not imported: the full path raises the error
+    # not imported: the full path raises the error
+    assert stored.cached_explain("999999", stored.AssessmentRequest(db=db)) is None
     # the frame-based record (what the report lists) and the stored one agree for every entity
     assert [r["hs6"] for r in result.entities(5)] == order[:5]
 
@@ -144,20 +145,20 @@ def test_a_weight_or_a_rebuilt_warehouse_is_not_read_from_the_cache(
     db = tmp_path / "wh.duckdb"
     shutil.copyfile(bundled_db, db)
     api.assessment(db=db)[1].warehouse.close()
-    before = stored.cached_explain("850760", db=db)
+    before = stored.cached_explain("850760", stored.AssessmentRequest(db=db))
     assert before is not None
     cfg = tmp_path / "w.toml"
     cfg.write_text("[indicators.import_hhi]\nweight = 3.0\n", encoding="utf-8")
-    assert stored.cached_explain("850760", db=db, config=cfg) is None
+    assert stored.cached_explain("850760", stored.AssessmentRequest(db=db, config=cfg)) is None
     rec = api.explain("850760", db=db, config=cfg)  # computed under the new weight, then stored
     # import_hhi weighs 3 of its group's 6 (was 2 of 5), times the group's 2.0: 1.0 (was 0.8)
     assert rec["indicators"]["import_hhi"]["weight"] == 1.0 != before["indicators"]["import_hhi"]["weight"]
     assert rec["score"] != before["score"]
-    again = stored.cached_explain("850760", db=db, config=cfg)
+    again = stored.cached_explain("850760", stored.AssessmentRequest(db=db, config=cfg))
     assert _same(again, rec)
     st = db.stat()
     os.utime(db, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # as a rebuild leaves it
-    assert stored.cached_explain("850760", db=db) is None
+    assert stored.cached_explain("850760", stored.AssessmentRequest(db=db)) is None
 
 
 def test_a_warm_explain_command_imports_no_pandas(home: Path, bundled_db: Path, tmp_path: Path) -> None:
@@ -183,10 +184,10 @@ def test_a_damaged_entry_is_recomputed_not_a_traceback(home: Path, bundled_db: P
     db = tmp_path / "wh.duckdb"
     shutil.copyfile(bundled_db, db)
     api.assessment(db=db)[1].warehouse.close()
-    before = stored.cached_explain("850760", db=db)
+    before = stored.cached_explain("850760", stored.AssessmentRequest(db=db))
     assert before is not None
     [entry] = [home / "cache" / "assessment" / k for k in _entries(home)]
     (entry / "values.parquet").unlink()  # e.g. a disk clean-up that removed part of the cache
-    assert stored.cached_explain("850760", db=db) is None
+    assert stored.cached_explain("850760", stored.AssessmentRequest(db=db)) is None
     rec = api.explain("850760", db=db)  # recomputed and stored again
     assert rec["rank"] == before["rank"] and (entry / "values.parquet").exists()

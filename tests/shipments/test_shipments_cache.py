@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from supplyscope.data.cache import cache_dir
 from supplyscope.engine import DuckDBEngine
-from supplyscope.shipments import IndexScreener, PartyResult, TariffLayer, screen_file
+from supplyscope.shipments import IndexScreener, TariffLayer, screen_file
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "shipments_small.csv"
-
-
-class KeyedScreener:
-    """Stub with a cache key: records the names it screens and lists one of them."""
-
-    name = "stub"
-
-    def __init__(self, cache_key: str) -> None:
-        self.cache_key = cache_key
-        self.calls: list[str] = []
-        self.versions: dict[str, str] = {}
-
-    def screen_parties(
-        self,
-        names: Sequence[str],
-        addresses: Sequence[str | None],
-        countries: Sequence[str | None],
-        progress: Callable[[int], None] | None = None,
-    ) -> list[PartyResult]:
-        self.calls.extend(names)
-        return [PartyResult("TEST", "T1", n, 0.9, "stub") if n == "Nordic Knit AB" else PartyResult() for n in names]
 
 
 def _run(src: Path, out: Path, screener: object, cache: bool | None = None) -> pd.DataFrame:
@@ -42,34 +21,34 @@ def _run(src: Path, out: Path, screener: object, cache: bool | None = None) -> p
     return pd.read_parquet(res.outputs["flagged"]).sort_values("shipment_id").reset_index(drop=True)
 
 
-def test_a_rerun_screens_nothing_and_gives_the_same_output(tmp_path: Path) -> None:
-    cold = KeyedScreener(tmp_path.name + "-k1")
+def test_a_rerun_screens_nothing_and_gives_the_same_output(tmp_path: Path, stub_screener: Any) -> None:
+    cold = stub_screener(tmp_path.name + "-k1")
     first = _run(SMALL, tmp_path / "a", cold)
     assert len(cold.calls) == 6  # the fixture's 6 distinct shipper keys
-    warm = KeyedScreener(tmp_path.name + "-k1")
+    warm = stub_screener(tmp_path.name + "-k1")
     second = _run(SMALL, tmp_path / "b", warm)
     assert warm.calls == []
     pd.testing.assert_frame_equal(first, second)
     assert (second["shipper_hit_list"] == "TEST").sum() == 3  # not vacuous: the cached hit is joined back
 
 
-def test_a_new_key_or_no_cache_screens_again(tmp_path: Path) -> None:
-    _run(SMALL, tmp_path / "a", KeyedScreener(tmp_path.name + "-k1"))
-    other = KeyedScreener(tmp_path.name + "-k2")  # e.g. a list or the threshold changed
+def test_a_new_key_or_no_cache_screens_again(tmp_path: Path, stub_screener: Any) -> None:
+    _run(SMALL, tmp_path / "a", stub_screener(tmp_path.name + "-k1"))
+    other = stub_screener(tmp_path.name + "-k2")  # e.g. a list or the threshold changed
     _run(SMALL, tmp_path / "b", other)
     assert len(other.calls) == 6
-    off = KeyedScreener(tmp_path.name + "-k1")
+    off = stub_screener(tmp_path.name + "-k1")
     _run(SMALL, tmp_path / "c", off, cache=False)
     assert len(off.calls) == 6
 
 
-def test_only_new_shippers_are_screened(tmp_path: Path) -> None:
-    _run(SMALL, tmp_path / "a", KeyedScreener(tmp_path.name + "-k1"))
+def test_only_new_shippers_are_screened(tmp_path: Path, stub_screener: Any) -> None:
+    _run(SMALL, tmp_path / "a", stub_screener(tmp_path.name + "-k1"))
     frame = pd.read_csv(SMALL, dtype=str, keep_default_na=False)
     frame.loc[0, "shipper_name"] = "A Shipper Never Seen Before Ltd"
     bigger = tmp_path / "changed.csv"
     frame.to_csv(bigger, index=False)
-    again = KeyedScreener(tmp_path.name + "-k1")
+    again = stub_screener(tmp_path.name + "-k1")
     _run(bigger, tmp_path / "b", again)
     assert again.calls == ["A Shipper Never Seen Before Ltd"]
 

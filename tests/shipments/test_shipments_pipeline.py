@@ -10,9 +10,9 @@ Section 232 steel at 25% with Canada excepted (Proclamation 9894, as printed in 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -20,7 +20,6 @@ import pytest
 from supplyscope.engine import DuckDBEngine
 from supplyscope.shipments import (
     IndexScreener,
-    PartyResult,
     TariffLayer,
     ad_valorem,
     load_settings,
@@ -84,13 +83,13 @@ def test_tariff_facts_follow_the_entry_date() -> None:
     assert f.loc[date(2026, 6, 1), "de_minimis_suspended_since"] == "2025-08-29"
 
 
-def test_no_de_minimis_after_the_2025_suspensions(tmp_path: Path) -> None:
+def test_no_de_minimis_after_the_2025_suspensions(tmp_path: Path, stub_screener: Any) -> None:
     moved = pd.read_csv(SMALL, dtype=str)
     moved["entry_date"] = "2026-06-01"
     path = tmp_path / "late.csv"
     moved.to_csv(path, index=False)
     with DuckDBEngine() as eng:
-        res = screen_file(path, tmp_path / "o", eng, screener=CountingScreener(), coverage=TariffLayer())
+        res = screen_file(path, tmp_path / "o", eng, screener=stub_screener(), coverage=TariffLayer())
     total = res.aggregates[res.aggregates["level"] == "total"].iloc[0]
     assert total["de_minimis_claimed"] == 8
     assert total["claimed_eligible_current"] == 0
@@ -142,28 +141,8 @@ def test_aggregate_levels_add_up(result: tuple[pd.DataFrame, pd.DataFrame]) -> N
     assert set(agg.loc[agg["level"] == "mode", "mode"]) == {"air", "express", "mail", "ocean", "truck"}
 
 
-class CountingScreener:
-    """Stub screener: records the names it is asked about and flags one of them."""
-
-    name = "stub"
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-        self.versions: dict[str, str] = {}
-
-    def screen_parties(
-        self,
-        names: Sequence[str],
-        addresses: Sequence[str | None],
-        countries: Sequence[str | None],
-        progress: Callable[[int], None] | None = None,
-    ) -> list[PartyResult]:
-        self.calls.extend(names)
-        return [PartyResult("TEST", "T1", n, 1.0, "stub") if n == "Nordic Knit AB" else PartyResult() for n in names]
-
-
-def test_distinct_shippers_screened_once_and_settings_switch(tmp_path: Path) -> None:
-    stub = CountingScreener()
+def test_distinct_shippers_screened_once_and_settings_switch(tmp_path: Path, stub_screener: Any) -> None:
+    stub = stub_screener()
     cfg = tmp_path / "s.toml"
     cfg.write_text("[de_minimis]\nthreshold_usd = 100.0\napply_proposed_exclusions = true\n")
     with DuckDBEngine() as eng:

@@ -7,6 +7,7 @@ Skipped when PySpark or Java is missing, unless ``SUPPLYSCOPE_REQUIRE_SPARK=1``.
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ import pandas as pd
 import pytest
 
 from supplyscope.engine import DuckDBEngine, SparkEngine, differences
-from supplyscope.errors import DataError
+from supplyscope.errors import ConfigError, DataError
 from supplyscope.shipments import (
     IndexScreener,
     TariffLayer,
@@ -28,6 +29,7 @@ from supplyscope.shipments import (
 )
 
 SMALL = Path(__file__).parent / "data" / "shipments_small.csv"
+FILES = ("flagged.parquet", "aggregates.csv", "summary.json")
 
 
 def _enlarged(tmp_path: Path) -> Path:
@@ -117,6 +119,25 @@ def test_screen_file_on_spark_writes_the_same_outputs(spark: SparkEngine, tmp_pa
     agg_d = pd.read_csv(tmp_path / "duck" / "aggregates.csv")
     agg_s = pd.read_csv(tmp_path / "spark" / "aggregates.csv")
     assert differences("aggregates.csv", agg_d, agg_s) == []
+
+
+def test_screen_file_on_spark_writes_every_output_through_the_location_uri(spark: SparkEngine, tmp_path: Path) -> None:
+    """A ``file://`` URI goes the way ``s3a://`` or ``hdfs://`` would: all three files through Spark's
+    filesystem layer (the flagged rows by the executors, the summary and aggregates by ``write_text``)."""
+    source = _enlarged(tmp_path)
+    out = tmp_path / "uri-out"
+    res = screen_file(source, out.as_uri(), spark)
+    assert set(res.outputs.values()) == {f"{out.as_uri()}/{f}" for f in FILES}
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    assert json.loads((out / "summary.json").read_text())["rows"] == res.rows == 300
+    assert len(pd.read_csv(out / "aggregates.csv")) == len(res.aggregates)
+    assert len(pd.read_parquet(out / "flagged.parquet")) == res.flagged
+
+
+def test_duckdb_refuses_an_output_uri_before_writing(tmp_path: Path) -> None:
+    source = _enlarged(tmp_path)
+    with DuckDBEngine() as duck, pytest.raises(ConfigError, match="local paths only"):
+        screen_file(source, "s3a://bucket/out", duck)
 
 
 @pytest.fixture()

@@ -24,7 +24,7 @@ from supplyscope.clitools import (
     print_json,
     progress,
 )
-from supplyscope.scoring.stored import LIST_KEY, cached_explain
+from supplyscope.scoring.stored import LIST_KEY, AssessmentRequest, cached_explain
 
 if TYPE_CHECKING:  # the rest is imported where used: a warm `explain` reads the cache without pandas
     import pandas as pd
@@ -191,9 +191,9 @@ def _stem(importer: str, year: int, level: str) -> str:
 def _assess_stored(top: int, fmt: OutputFormat, out: Path, request: dict[str, Any]) -> bool:
     """Print the stored ranking when the files in ``out`` were written for it (no pandas, no plotly); False
     when the ranking is not stored or a file is missing or stale (then the full path writes them)."""
-    from supplyscope.scoring.stored import cached_ranking, outputs_current, outputs_marker
+    from supplyscope.scoring.stored import AssessmentRequest, cached_ranking, outputs_current, outputs_marker
 
-    stored = cached_ranking(top, **request)
+    stored = cached_ranking(top, AssessmentRequest(**request))
     if stored is None:
         return False
     doc = stored.doc
@@ -221,7 +221,13 @@ def _assess_full(
     from supplyscope.report.inputs import input_versions, versions_lines
     from supplyscope.report.labels import settings_text
     from supplyscope.report.xlsx import write_workbook
-    from supplyscope.scoring.stored import find_entry, outputs_marker, record_outputs, written_file
+    from supplyscope.scoring.stored import (
+        AssessmentRequest,
+        find_entry,
+        outputs_marker,
+        record_outputs,
+        written_file,
+    )
 
     level = Level(request["level"])
     result, ctx = _progress_run(engine.value, top=top, **request)
@@ -243,7 +249,7 @@ def _assess_full(
         for rec in (*doc[LIST_KEY], *detailed[LIST_KEY]):
             rec["look_through"] = lt[rec["hs6"]]
     # the files name the stored assessment they show, so that the next identical run leaves them alone
-    entry = find_entry(**request) if engine is Engine.duckdb and not look_through else None
+    entry = find_entry(AssessmentRequest(**request)) if engine is Engine.duckdb and not look_through else None
     marker = None if entry is None else outputs_marker(entry, top)
     frame = result.to_frame()
     csv, parquet = out / f"{stem}.csv", out / f"{stem}.parquet"
@@ -278,7 +284,7 @@ def _show(doc: dict[str, Any], key: str, reasons: dict[str, str], fmt: OutputFor
     """The ranking on stdout (table or JSON) and the one status line naming the files."""
     if fmt is OutputFormat.json:
         print_json(doc)
-        err_console.print(f"ranking: {stem}.csv (.parquet); {report}")
+        err_console.print(f"ranking: {stem}.csv (.parquet); {report}", soft_wrap=True)  # paths unbroken
         return
     level = Level(doc["level"])
     entities = doc[LIST_KEY]
@@ -295,7 +301,7 @@ def _show(doc: dict[str, Any], key: str, reasons: dict[str, str], fmt: OutputFor
         console.print(f"[dim]note: {note}[/]")
     for n, reason in reasons.items():
         console.print(f"[dim]unavailable: {n} — {reason}[/]")
-    console.print(f"ranking: {stem}.csv (.parquet); {report}")
+    console.print(f"ranking: {stem}.csv (.parquet); {report}", soft_wrap=True)  # paths unbroken
 
 
 def _eu2021(result: Assessment, out: Path, stem: str, fmt: OutputFormat, xlsx: Path | None) -> None:
@@ -366,7 +372,11 @@ def explain(
 ) -> None:
     """Drill down into one product's (or industry's) score: every indicator, its threshold, weight and part."""
     with progress(f"explaining {code}"):
-        rec = None if look_through else cached_explain(code, importer, level.value, year, db, config, min_import)
+        rec = (
+            None
+            if look_through
+            else cached_explain(code, AssessmentRequest(importer, level.value, year, db, config, min_import))
+        )
         if rec is None:
             from supplyscope import api
 

@@ -48,7 +48,14 @@ def screen(
             callback=_existing_input,
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", help="Directory for flagged.parquet, aggregates.csv, summary.json.")],
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            help="Directory for flagged.parquet, aggregates.csv, summary.json; on Spark also a URI every "
+            "executor can write (s3a://, hdfs://).",
+        ),
+    ],
     engine: Annotated[EngineName, typer.Option("--engine", help="duckdb (default) or spark.")] = EngineName.duckdb,
     config: Annotated[
         Path | None,
@@ -85,6 +92,8 @@ def screen(
 
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise ConfigError("must be between 0 and 1", key="--threshold")
+    if "://" in out and engine is EngineName.duckdb:
+        raise ConfigError(f"DuckDB writes local paths only, not {out}; a URI needs --engine spark", key="--out")
     settings = load_settings(config)
     eng: Engine = (
         get_engine("duckdb", threads=threads, workers=threads)
@@ -108,7 +117,7 @@ def screen(
 
             result = screen_file(
                 file if "://" in file else Path(file),
-                out,
+                out if "://" in out else Path(out),
                 eng,
                 settings=settings,
                 screener=IndexScreener(threshold, str(db) if db else None),

@@ -77,6 +77,17 @@ class Engine(Protocol):
         """
         ...
 
+    def write_text(self, location: Location, text: str) -> None:
+        """Write a small UTF-8 file made on the driver (a summary, a CSV of aggregates) where
+        :meth:`to_parquet` writes: a local path on DuckDB; on Spark the same filesystem its writer resolves
+        the location to (``s3a://``, ``hdfs://``, the cluster's default filesystem for a plain path).
+        """
+        ...
+
+    def remove(self, location: Location) -> None:
+        """Delete a file or dataset directory that :meth:`to_parquet` wrote (nothing if it is absent)."""
+        ...
+
     def close(self) -> None:
         """Release the engine's resources (connections, sessions, temporary files)."""
         ...

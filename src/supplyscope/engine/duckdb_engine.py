@@ -142,6 +142,8 @@ class DuckDBEngine:
         return frame
 
     def to_parquet(self, query: str, path: Location) -> int:
+        if "://" in str(path):
+            raise ConfigError(f"DuckDB writes local paths only, not {path}", key="out")
         target = Path(path)
         if target.is_dir():  # a dataset left by a Spark run of the same output
             shutil.rmtree(target)
@@ -153,6 +155,20 @@ class DuckDBEngine:
             ).fetchall()
         )
         return int(row[0]) if row else 0
+
+    def write_text(self, location: Location, text: str) -> None:
+        if "://" in str(location):
+            raise ConfigError(f"DuckDB writes local paths only, not {location}", key="out")
+        target = Path(location)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def remove(self, location: Location) -> None:
+        path = Path(str(location))
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
     def close(self) -> None:
         for name in list(self._held):

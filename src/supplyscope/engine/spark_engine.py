@@ -315,18 +315,35 @@ class SparkEngine:
             self.frame(query).write.mode("overwrite").option("compression", "zstd").parquet(target)
         return int(self.session.read.parquet(target).count())
 
-    def _delete(self, location: str) -> None:
+    def _filesystem(self, location: Location) -> tuple[Any, Any]:
+        """Hadoop's ``Path`` of ``location`` and its FileSystem, resolved as Spark's own reader and writer do."""
         jvm: Any = self.session.sparkContext._jvm
         jsc: Any = self.session.sparkContext._jsc
-        path = jvm.org.apache.hadoop.fs.Path(location)
-        path.getFileSystem(jsc.hadoopConfiguration()).delete(path, True)
+        path = jvm.org.apache.hadoop.fs.Path(str(location))
+        return path, path.getFileSystem(jsc.hadoopConfiguration())
+
+    def write_text(self, location: Location, text: str) -> None:
+        """Through Hadoop's FileSystem of the location, so a cluster's outputs land together (on S3, HDFS
+        or a shared mount) and never on the driver's disk alone."""
+        path, fs = self._filesystem(location)
+        if fs.getScheme() == "file":  # Hadoop's checksummed local filesystem would add a .crc file beside it
+            fs = fs.getRaw()
+        stream = fs.create(path, True)  # overwrite
+        try:
+            stream.write(bytearray(text.encode("utf-8")))
+        finally:
+            stream.close()
+
+    def remove(self, location: Location) -> None:
+        path, fs = self._filesystem(location)
+        fs.delete(path, True)
 
     def close(self) -> None:
         for frame in self._cached:
             frame.unpersist()
         self._cached.clear()
         with suppress(Exception):  # a stopped session or an unreachable store: nothing left to clean
-            self._delete(self.staging)
+            self.remove(self.staging)
         if self._owns:
             self.session.stop()
         if self._local_staging is not None:

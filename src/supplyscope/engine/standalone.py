@@ -34,22 +34,37 @@ def _free_port() -> int:
 
 
 class StandaloneCluster:
-    """``with StandaloneCluster(root, workers=2) as url:`` gives ``spark://127.0.0.1:PORT``."""
+    """``with StandaloneCluster(root, workers=2) as url:`` gives ``spark://127.0.0.1:PORT``.
 
-    def __init__(self, root: Path, workers: int = 2, cores: int = 1, memory: str = "1g") -> None:
+    ``pin=True`` binds worker k (and what it starts: its executor JVM and their Python workers) to CPU
+    ``(k - 1) mod n`` with ``sched_setaffinity``, so that a worker of ``cores=1`` really has one core, as on
+    a cluster of one-core machines; unpinned, one worker's JVM (GC, JIT) and Python workers spread over all
+    the machine's cores. The master and the driver are not pinned.
+    """
+
+    def __init__(self, root: Path, workers: int = 2, cores: int = 1, memory: str = "1g", *, pin: bool = False) -> None:
         self.root = root
         self.workers = workers
         self.cores = cores
         self.memory = memory
+        self.pin = pin
         self.procs: list[subprocess.Popen[bytes]] = []
         self.url = ""
 
-    def _launch(self, name: str, args: list[str], env: dict[str, str]) -> Path:
+    def _launch(self, name: str, args: list[str], env: dict[str, str], cpus: set[int] | None = None) -> Path:
         log = self.root / f"{name}.log"
         with log.open("wb") as fh:
             cmd = [str(spark_home() / "bin" / "spark-class"), *args]
-            self.procs.append(subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env))
+            pin = None if cpus is None else lambda: os.sched_setaffinity(0, cpus)
+            self.procs.append(subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, preexec_fn=pin))
         return log
+
+    def _cpus(self, k: int) -> set[int] | None:
+        """The CPUs of worker ``k`` (1-based) when pinned: ``cores`` of them, round-robin over this machine's."""
+        if not self.pin:
+            return None
+        mine = sorted(os.sched_getaffinity(0))
+        return {mine[((k - 1) * self.cores + i) % len(mine)] for i in range(self.cores)}
 
     def start(self, timeout: float = 180.0) -> str:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -66,7 +81,7 @@ class StandaloneCluster:
             args = ["org.apache.spark.deploy.worker.Worker", self.url, "--host", "127.0.0.1"]
             args += ["--cores", str(self.cores), "--memory", self.memory, "--work-dir", str(work)]
             args += ["--webui-port", str(_free_port())]
-            logs.append(self._launch(f"worker{k}", args, {**env, "SPARK_LOCAL_DIRS": str(local)}))
+            logs.append(self._launch(f"worker{k}", args, {**env, "SPARK_LOCAL_DIRS": str(local)}, self._cpus(k)))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             ready = "ALIVE" in master_log.read_text(errors="replace") and all(

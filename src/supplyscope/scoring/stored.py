@@ -241,18 +241,37 @@ def entry_key(warehouse: str, settings_repr: str, filters: dict[str, Any]) -> st
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
-def request_filters(
-    importer: str, year: int | None, level: str, min_import: float, draws: int, seed: int
-) -> dict[str, Any]:
-    """The filters of a request as the key sees them (``year`` None: the latest loaded)."""
-    return {
-        "importer": importer.upper(),
-        "year": year,
-        "level": level,
-        "min_import": min_import,
-        "draws": draws,
-        "seed": seed,
-    }
+@dataclass(frozen=True)
+class AssessmentRequest:
+    """What a stored assessment is filed under, besides the warehouse file and the settings it names.
+
+    ``year`` None asks for the latest year loaded; ``db`` and ``config`` None take the default warehouse
+    and settings. The defaults are those of :func:`supplyscope.api.assessment`.
+    """
+
+    importer: str = "USA"
+    level: str = "product"
+    year: int | None = None
+    db: Path | str | None = None
+    config: Path | str | None = None
+    min_import: float = 1e6
+    draws: int = 200
+    seed: int = 0
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(self.db) if self.db is not None else default_db()
+
+    def filters(self) -> dict[str, Any]:
+        """The filters as the key sees them (the warehouse and the settings enter the key on their own)."""
+        return {
+            "importer": self.importer.upper(),
+            "year": self.year,
+            "level": self.level,
+            "min_import": self.min_import,
+            "draws": self.draws,
+            "seed": self.seed,
+        }
 
 
 def write_alias(request_key: str, entry: Path) -> None:
@@ -324,27 +343,16 @@ def _read_rows(
     return rows
 
 
-def find_entry(
-    importer: str = "USA",
-    level: str = "product",
-    year: int | None = None,
-    db: Path | str | None = None,
-    config: Path | str | None = None,
-    min_import: float = 1e6,
-    draws: int = 200,
-    seed: int = 0,
-) -> Path | None:
+def find_entry(request: AssessmentRequest) -> Path | None:
     """The stored entry of this request, or None (not stored, no warehouse yet, or settings that do not load)."""
-    warehouse = Path(db) if db is not None else default_db()
+    warehouse = request.warehouse
     if not warehouse.exists():
         return None
     try:
-        settings_repr = repr(load_settings(config))
+        settings_repr = repr(load_settings(request.config))
     except SupplyscopeError:
         return None
-    return _entry(
-        entry_key(str(warehouse), settings_repr, request_filters(importer, year, level, min_import, draws, seed))
-    )
+    return _entry(entry_key(str(warehouse), settings_repr, request.filters()))
 
 
 @dataclass(frozen=True)
@@ -358,19 +366,9 @@ class StoredRanking:
     reasons: dict[str, str]
 
 
-def cached_ranking(
-    top: int | None,
-    importer: str = "USA",
-    level: str = "product",
-    year: int | None = None,
-    db: Path | str | None = None,
-    config: Path | str | None = None,
-    min_import: float = 1e6,
-    draws: int = 200,
-    seed: int = 0,
-) -> StoredRanking | None:
+def cached_ranking(top: int | None, request: AssessmentRequest) -> StoredRanking | None:
     """``to_dict(top)`` of the stored assessment of this request, or None when it is not stored or damaged."""
-    entry = find_entry(importer, level, year, db, config, min_import, draws, seed)
+    entry = find_entry(request)
     if entry is None:
         return None
     try:
@@ -443,28 +441,19 @@ REPORT_MARKER = '<meta name="supplyscope-assessment" content="{marker}">'
 """The tag in the head of an assessment report naming the stored assessment it was written for."""
 
 
-def cached_explain(
-    code: str,
-    importer: str = "USA",
-    level: str = "product",
-    year: int | None = None,
-    db: Path | str | None = None,
-    config: Path | str | None = None,
-    min_import: float = 1e6,
-    draws: int = 200,
-    seed: int = 0,
-) -> dict[str, Any] | None:
+def cached_explain(code: str, request: AssessmentRequest) -> dict[str, Any] | None:
     """:func:`supplyscope.api.explain`'s record read from the stored assessment, or None when it is not stored.
 
     None also when the request needs the full path: a code to normalise, a code outside the stored
     assessment (the error lists the known ones), or settings that do not load (the error names them).
     """
+    level = request.level
     if level == "product" and not (len(code) == 6 and code.isdigit()):
         return None
-    entry = find_entry(importer, level, year, db, config, min_import, draws, seed)
+    entry = find_entry(request)
     if entry is None:
         return None
-    warehouse = Path(db) if db is not None else default_db()
+    warehouse = request.warehouse
     try:
         doc = json.loads((entry / "layout.json").read_text(encoding="utf-8"))
         con = duckdb.connect(str(warehouse), read_only=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -328,34 +327,24 @@ def validate_table(table: pa.Table, source: str = "<table>") -> pa.Table:
         s.close()
 
 
-def _remove(location: Location) -> None:
-    path = Path(str(location))
-    if path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
-
-
 def stage_shipments(path: Location, out: Location, engine: Engine | None = None) -> int:
     """Validate ``path`` and write the normalised shipments as Parquet at ``out``; return the row count.
 
     Both steps are queries of ``engine`` (DuckDB in process by default; on Spark the executors check and
-    write, and ``out`` must be a location they can see). A local ``out`` is written in the same pass as
-    the checks (with :data:`ROW` and :data:`BAD` columns, which the pipeline's queries leave out) and
-    removed when the file has any problem; a remote one is written only after the checks pass.
+    write, and ``out`` must be a location they can see, local or ``s3a://``/``hdfs://``). ``out`` is
+    written in the same pass as the checks (with :data:`ROW` and :data:`BAD` columns, which the
+    pipeline's queries leave out), then the checks are read off it; it is removed (``Engine.remove``)
+    when the file has any problem.
     """
     s = _Session(str(path), engine)
     try:
         s.open_file(path)
-        if "://" in str(out):  # a half-written remote location cannot be removed here: check first
-            s.check()
-            return s.engine.to_parquet(s.normalised(), out)
         n = s.engine.to_parquet(s.staged_sql(), out)
         try:
             s.engine.register("_staged", out)
             s.check("_staged")
         except Exception:  # a problem in the file, or a failed check: leave nothing staged
-            _remove(out)
+            s.engine.remove(out)
             raise
         return n
     finally:

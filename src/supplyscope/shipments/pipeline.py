@@ -188,9 +188,15 @@ def _summary(
     }
 
 
+def _output(out_dir: Location, name: str) -> str:
+    """File ``name`` inside the output location: a local directory, or a URI on Spark (``s3a://…/out``)."""
+    out = str(out_dir)
+    return f"{out.rstrip('/')}/{name}" if "://" in out else str(Path(out) / name)
+
+
 def screen_file(
     path: Location,
-    out_dir: Path,
+    out_dir: Location,
     engine: Engine,
     *,
     settings: ShipmentSettings | None = None,
@@ -205,6 +211,10 @@ def screen_file(
     ``flagged.parquet`` (every flagged shipment with its reasons), ``aggregates.csv`` (by origin x HTS
     chapter x mode, each alone, and the total) and ``summary.json``. Nothing is written when the
     input has a problem. ``cache``: as for :func:`run`.
+
+    ``out_dir`` is a local directory, or on Spark any location its writer takes (``s3a://``, ``hdfs://``):
+    the engine writes all three files there (:meth:`~supplyscope.engine.base.Engine.write_text`), so on a
+    cluster they land where the executors wrote the flagged rows, never on the driver's disk alone.
     """
     t0 = time.perf_counter()
     s = settings or load_settings()
@@ -219,16 +229,15 @@ def screen_file(
         engine, staged, settings=s, screener=screener, coverage=cov, progress=progress, rows=n_in, cache=cache
     )
     tick("write", 0, 3)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    flagged_path = out_dir / "flagged.parquet"
+    flagged_path = _output(out_dir, "flagged.parquet")
     flagged = engine.to_parquet(sql.FLAGGED_SQL, flagged_path)
     tick("write", 1, 3)
-    agg_path = out_dir / "aggregates.csv"
-    agg.to_csv(agg_path, index=False)
+    agg_path = _output(out_dir, "aggregates.csv")
+    engine.write_text(agg_path, agg.to_csv(index=False))
     tick("write", 2, 3)
     summary = _summary(path, engine, rows, agg, facts, s, cov.name, time.perf_counter() - t0)
-    outputs = {"flagged": str(flagged_path), "aggregates": str(agg_path), "summary": str(out_dir / "summary.json")}
+    outputs = {"flagged": flagged_path, "aggregates": agg_path, "summary": _output(out_dir, "summary.json")}
     summary["outputs"] = outputs
-    (out_dir / "summary.json").write_text(json.dumps(json.loads(to_json(summary)), indent=2) + "\n")
+    engine.write_text(outputs["summary"], json.dumps(json.loads(to_json(summary)), indent=2) + "\n")
     tick("write", 3, 3)
     return PipelineResult(rows, flagged, agg, summary, outputs)
