@@ -284,7 +284,7 @@ def _show(doc: dict[str, Any], key: str, reasons: dict[str, str], fmt: OutputFor
     """The ranking on stdout (table or JSON) and the one status line naming the files."""
     if fmt is OutputFormat.json:
         print_json(doc)
-        err_console.print(f"ranking: {stem}.csv (.parquet); {report}", soft_wrap=True)  # paths unbroken
+        err_console.print(f"ranking: {stem}.csv (.parquet); {report}")
         return
     level = Level(doc["level"])
     entities = doc[LIST_KEY]
@@ -301,7 +301,7 @@ def _show(doc: dict[str, Any], key: str, reasons: dict[str, str], fmt: OutputFor
         console.print(f"[dim]note: {note}[/]")
     for n, reason in reasons.items():
         console.print(f"[dim]unavailable: {n} — {reason}[/]")
-    console.print(f"ranking: {stem}.csv (.parquet); {report}", soft_wrap=True)  # paths unbroken
+    console.print(f"ranking: {stem}.csv (.parquet); {report}")
 
 
 def _eu2021(result: Assessment, out: Path, stem: str, fmt: OutputFormat, xlsx: Path | None) -> None:
