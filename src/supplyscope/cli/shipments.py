@@ -117,7 +117,7 @@ def screen(
 
             result = screen_file(
                 file if "://" in file else Path(file),
-                out if "://" in out else Path(out),
+                out,
                 eng,
                 settings=settings,
                 screener=IndexScreener(threshold, str(db) if db else None),

@@ -21,6 +21,14 @@ from supplyscope.data.warehouse import first_row
 from supplyscope.engine.base import BatchFunction, Location, RowNumbers, TableData, as_arrow
 from supplyscope.errors import ConfigError, DataError
 
+
+def _local(location: Location) -> Path:
+    """``location`` as a local path: DuckDB writes no URIs (``s3a://``, ``hdfs://``; those are Spark's)."""
+    if "://" in str(location):
+        raise ConfigError(f"DuckDB writes local paths only, not {location}", key="out")
+    return Path(location)
+
+
 PARALLEL_MIN_ROWS = 20_000
 """Below this many rows :meth:`DuckDBEngine.map_table` stays in process: starting workers costs more.
 
@@ -142,9 +150,7 @@ class DuckDBEngine:
         return frame
 
     def to_parquet(self, query: str, path: Location) -> int:
-        if "://" in str(path):
-            raise ConfigError(f"DuckDB writes local paths only, not {path}", key="out")
-        target = Path(path)
+        target = _local(path)
         if target.is_dir():  # a dataset left by a Spark run of the same output
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -157,9 +163,7 @@ class DuckDBEngine:
         return int(row[0]) if row else 0
 
     def write_text(self, location: Location, text: str) -> None:
-        if "://" in str(location):
-            raise ConfigError(f"DuckDB writes local paths only, not {location}", key="out")
-        target = Path(location)
+        target = _local(location)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
 
